@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+// Berth: a container engine (`berth`) and a runc-compatible OCI runtime (`berth-runtime`).
+// Dependencies point down only:
+//   CLIs → Commands → ContainerRuntime → ContainerInit → RootFilesystem, Cgroups
+//        → OCIRuntimeSpec → LiteJSON;  everything → LinuxSyscalls → CBerthShim; Diagnostics.
+import PackageDescription
+
+let package = Package(
+    name: "Berth",
+    products: [
+        .executable(name: "berth-runtime", targets: ["RuntimeCLI"]),
+        .executable(name: "berth", targets: ["EngineCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The only C: syscalls without a libc wrapper, declarations Glibc hides, and the
+        // async-signal-safe namespace spawner. Every symbol starts with `bt_`.
+        .target(name: "CBerthShim"),
+        .target(name: "Diagnostics"),
+        .target(name: "LinuxSyscalls", dependencies: ["CBerthShim", "Diagnostics"]),
+        .target(name: "LiteJSON"),
+        .target(name: "OCIRuntimeSpec", dependencies: ["LiteJSON"]),
+        .target(name: "Cgroups", dependencies: ["LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
+        .target(name: "RootFilesystem", dependencies: ["LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
+        .target(name: "ContainerInit", dependencies: ["RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        .target(name: "ContainerRuntime", dependencies: ["ContainerInit", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        // berth-runtime is fully static: ~1 ms start-up, no shared libraries to resolve.
+        .executableTarget(
+            name: "RuntimeCLI", dependencies: ["RuntimeCommands"],
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
+        .target(name: "EngineCommands", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "EngineCLI", dependencies: ["EngineCommands"]),
+
+        .testTarget(name: "LiteJSONTests", dependencies: ["LiteJSON"]),
+        .testTarget(name: "OCIRuntimeSpecTests", dependencies: ["OCIRuntimeSpec", "LiteJSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "OCIRuntimeSpec"]),
+        .testTarget(name: "RootFilesystemTests", dependencies: ["RootFilesystem", "OCIRuntimeSpec", "LinuxSyscalls"]),
+        .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime"]),
+        .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec"]),
+    ]
+)
