@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "Diagnostics"),
         .target(name: "LinuxSyscalls", dependencies: ["CBerthShim", "Diagnostics"]),
         .target(name: "LiteJSON"),
-        .target(name: "OCIRuntimeSpec", dependencies: ["LiteJSON"]),
+        .target(name: "OCIRuntimeSpec", dependencies: ["LiteJSON", "Diagnostics"]),
         .target(name: "Cgroups", dependencies: ["LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
         .target(name: "RootFilesystem", dependencies: ["LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
         .target(name: "ContainerInit", dependencies: ["RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
@@ -36,11 +36,12 @@ let package = Package(
         ]),
         .executableTarget(name: "EngineCLI", dependencies: ["EngineCommands"]),
 
+        .testTarget(name: "LinuxSyscallsTests", dependencies: ["LinuxSyscalls"]),
         .testTarget(name: "LiteJSONTests", dependencies: ["LiteJSON"]),
         .testTarget(name: "OCIRuntimeSpecTests", dependencies: ["OCIRuntimeSpec", "LiteJSON"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "OCIRuntimeSpec"]),
+        .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "OCIRuntimeSpec", "LiteJSON", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "RootFilesystemTests", dependencies: ["RootFilesystem", "OCIRuntimeSpec", "LinuxSyscalls"]),
         .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime"]),
-        .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec"]),
+        .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]
 )

@@ -147,10 +147,18 @@ int bt_ioctl_unlock_pt(int fd) {
     return ioctl(fd, TIOCSPTLCK, &unlock);
 }
 int bt_ioctl_get_ptn(int fd, unsigned int *n) { return ioctl(fd, TIOCGPTN, n); }
+int bt_ioctl_get_winsize(int fd, unsigned short *rows, unsigned short *cols) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) < 0) return -1;
+    *rows = ws.ws_row;
+    *cols = ws.ws_col;
+    return 0;
+}
 
 int bt_socketpair_seqpacket(int sv[2]) {
     return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv);
 }
+int bt_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int bt_send_fd(int sock, const void *data, size_t len, int fd) {
     struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
     union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
@@ -169,6 +177,12 @@ int bt_send_fd(int sock, const void *data, size_t len, int fd) {
     do { n = sendmsg(sock, &msg, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
     return n < 0 ? -1 : 0;
 }
+ssize_t bt_next_message_size(int sock) {
+    char byte;
+    ssize_t n;
+    do { n = recv(sock, &byte, 1, MSG_PEEK | MSG_TRUNC); } while (n < 0 && errno == EINTR);
+    return n;
+}
 ssize_t bt_recv_fd(int sock, void *data, size_t cap, int *fd) {
     struct iovec iov = {.iov_base = data, .iov_len = cap};
     union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
@@ -184,3 +198,4 @@ ssize_t bt_recv_fd(int sock, void *data, size_t cap, int *fd) {
     }
     return n;
 }
+

@@ -107,6 +107,21 @@ public enum Files {
         return names
     }
 
+    /// The names of the subdirectories of `path`, from the directory entries' types (no stat).
+    public static func listDirectories(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw BerthError.system("opendir", path: path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     public static func readLink(_ path: String) throws -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = try syscall("readlink", path: path) { readlink(path, &buffer, buffer.count - 1) }

@@ -60,3 +60,21 @@ public enum Processes {
         return 128 + signal
     }
 }
+
+extension Processes {
+    /// Waits until `pid` (not necessarily our child) has exited, through a pidfd.
+    /// - Throws: `.system` when it is still alive after the timeout.
+    public static func waitForExit(_ pid: Int32, startTime: UInt64, timeoutMilliseconds: Int) throws {
+        let pidfd = bt_pidfd_open(pid)
+        guard pidfd >= 0 else { return }  // already gone
+        defer { close(pidfd) }
+        guard isAlive(pid, startTime: startTime) else { return }
+        var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let ready = poll(&fds, 1, Int32(timeoutMilliseconds))
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 { throw BerthError(.system, "process \(pid) did not exit within \(timeoutMilliseconds) ms") }
+            return
+        }
+    }
+}

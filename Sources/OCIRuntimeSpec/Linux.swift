@@ -13,6 +13,7 @@ public struct Linux: Codable, Sendable, Equatable {
     public var maskedPaths: [String]?
     public var readonlyPaths: [String]?
     public var mountLabel: String?
+    public var intelRdt: IntelRdt?
     public var personality: Personality?
 
     public init(namespaces: [Namespace]? = nil) {

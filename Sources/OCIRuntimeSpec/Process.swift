@@ -11,7 +11,10 @@ public struct Process: Codable, Sendable, Equatable {
     public var noNewPrivileges: Bool?
     public var apparmorProfile: String?
     public var oomScoreAdj: Int?
+    public var scheduler: Scheduler?
     public var selinuxLabel: String?
+    public var ioPriority: IOPriority?
+    public var execCPUAffinity: CPUAffinity?
 
     public init(terminal: Bool? = nil, user: User = User(uid: 0, gid: 0), args: [String]? = nil,
                 env: [String]? = nil, cwd: String = "/", capabilities: Capabilities? = nil,

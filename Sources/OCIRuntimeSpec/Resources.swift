@@ -6,6 +6,8 @@ public struct Resources: Codable, Sendable, Equatable {
     public var pids: PidsResources?
     public var blockIO: BlockIOResources?
     public var hugepageLimits: [HugepageLimit]?
+    public var network: NetworkResources?
+    public var rdma: [String: RdmaResource]?
     /// cgroup v2 files written as they are ("memory.high": "1G").
     public var unified: [String: String]?
 
@@ -47,6 +49,7 @@ public struct MemoryResources: Codable, Sendable, Equatable {
     public var swappiness: UInt64?
     public var disableOOMKiller: Bool?
     public var useHierarchy: Bool?
+    public var checkBeforeUpdate: Bool?
 
     public init(limit: Int64? = nil, reservation: Int64? = nil, swap: Int64? = nil,
                 swappiness: UInt64? = nil, disableOOMKiller: Bool? = nil) {

@@ -1,1 +1,7 @@
-print("berth-runtime")
+import RuntimeCommands
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(BerthRuntime.main(CommandLine.arguments))

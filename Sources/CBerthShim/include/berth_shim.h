@@ -77,14 +77,19 @@ int bt_ioctl_set_ctty(int fd);
 int bt_ioctl_set_winsize(int fd, unsigned short rows, unsigned short cols);
 int bt_ioctl_unlock_pt(int fd);
 int bt_ioctl_get_ptn(int fd, unsigned int *n);
+int bt_ioctl_get_winsize(int fd, unsigned short *rows, unsigned short *cols);
 
 // MARK: - Descriptors over unix sockets [hidden: CMSG_* macros]
 
 int bt_socketpair_seqpacket(int sv[2]);
+/// pipe2(O_CLOEXEC) [hidden: needs _GNU_SOURCE].
+int bt_pipe_cloexec(int fds[2]);
 /// Sends `len` bytes of `data` and, when `fd >= 0`, that descriptor in one SCM_RIGHTS message.
 int bt_send_fd(int sock, const void *data, size_t len, int fd);
 /// Receives up to `cap` bytes into `data`; `*fd` gets a passed descriptor (O_CLOEXEC) or -1.
 ssize_t bt_recv_fd(int sock, void *data, size_t cap, int *fd);
+/// The size of the next message on a SOCK_SEQPACKET socket, without taking it (MSG_PEEK|MSG_TRUNC).
+ssize_t bt_next_message_size(int sock);
 
 // MARK: - Spawning into namespaces [signal-safe]
 

@@ -1,0 +1,28 @@
+import Diagnostics
+import LiteJSON
+import OCIRuntimeSpec
+
+/// The decoded bootstrap and config, and what the init derives from them once.
+struct InitPlan {
+    let bootstrap: InitBootstrap
+    let spec: Spec
+    let process: Process
+    let executable: Executable
+    /// The connected console socket (`--console-socket`), or -1.
+    let consoleSocket: Int32
+
+    init(bootstrap: InitBootstrap, spec: Spec, consoleSocket: Int32) throws {
+        guard let process = spec.process else { throw BerthError.invalid("config.json: process: missing") }
+        self.bootstrap = bootstrap
+        self.spec = spec
+        self.process = process
+        self.executable = try Executable(process: process)
+        self.consoleSocket = consoleSocket
+    }
+
+    func stateJSON(status: ContainerStatus) -> [UInt8] {
+        var state = bootstrap.state
+        state.status = status
+        return (try? LiteJSONEncoder().encode(state)) ?? []
+    }
+}
