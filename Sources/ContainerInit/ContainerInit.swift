@@ -71,6 +71,8 @@ public enum ContainerInit {
         try HookRunner.run(spec.hooks?.createContainer, phase: "createContainer",
                            stateJSON: plan.stateJSON(status: .creating))
 
+        try BerthError.wrap("create cwd \(process.cwd)") { try rootfs.makeDirectory(inRoot: process.cwd) }
+
         var console: Console?
         if process.terminal == true {
             console = try BerthError.wrap("set up console") {
@@ -133,10 +135,11 @@ public enum ContainerInit {
 
     static func waitForStart(_ plan: InitPlan) throws {
         // The fifo is open read-write here, so this read blocks until `start` writes its byte.
+        // The descriptor stays open (close-on-exec) until the exec: `start` waits for it to
+        // close before it runs the poststart hooks.
         var byte: UInt8 = 0
         let n = try syscall("read exec fifo") { read(plan.bootstrap.fifoFD, &byte, 1) }
         guard n == 1 else { throw BerthError(.internalError, "exec fifo closed before start") }
-        close(plan.bootstrap.fifoFD)
     }
 }
 

@@ -39,6 +39,12 @@ public final class RootfsSetup {
         try rootResolver().open(path, flags: flags)
     }
 
+    /// Creates `path` as a directory inside the root when it is missing (runc makes a missing
+    /// `process.cwd` this way, as root and before pivot_root).
+    public func makeDirectory(inRoot path: String) throws {
+        _ = try rootResolver().create(path, as: .directory)
+    }
+
     /// Bind-mounts the pty slave at `inRootPath` (e.g. "/dev/pts/0", in the container's devpts)
     /// over the container's /dev/console, creating the file when it is missing.
     public func bindConsole(slave inRootPath: String) throws {
