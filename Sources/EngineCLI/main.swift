@@ -1,1 +1,3 @@
-print("berth")
+import EngineCommands
+
+BerthCommand.main()
