@@ -49,14 +49,19 @@ ln -s busybox "$BUNDLE/rootfs/bin/true"
 jq --arg cg "/$CG_PARENT/bench" '.process.args = ["/bin/true"] | .linux.cgroupsPath = $cg' \
 	"$REPO/tests/e2e/config.template.json" >"$BUNDLE/config.json"
 
-# The crun wrapper (the idea of shared/clients/make-hybrid-wrapper.sh).
-CRUN_WRAPPER=$WORK/crun-v1
-cat >"$CRUN_WRAPPER" <<WRAP
+# The hybrid wrapper (the idea of shared/clients/make-hybrid-wrapper.sh): runs a runtime in a
+# private mount namespace without /sys/fs/cgroup/unified. crun needs it on this host; berth-runtime
+# is also timed through it, so that one pair of figures carries the same wrapper cost.
+make_wrapper() { # REAL OUT
+	cat >"$2" <<WRAP
 #!/bin/sh
-# run crun without the cgroup2 unified mount (private mount namespace, slave propagation)
-exec unshare --mount --propagation slave -- /bin/sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "\$0" "\$@"' '$CRUN' "\$@"
+# run $1 without the cgroup2 unified mount (private mount namespace, slave propagation)
+exec unshare --mount --propagation slave -- /bin/sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "\$0" "\$@"' '$1' "\$@"
 WRAP
-chmod 0755 "$CRUN_WRAPPER"
+	chmod 0755 "$2"
+}
+CRUN_WRAPPER=$WORK/crun-v1
+make_wrapper "$CRUN" "$CRUN_WRAPPER"
 
 if [ -x "$BERTH_RUNTIME" ]; then
 	RT[berth-runtime]=$BERTH_RUNTIME
@@ -66,6 +71,11 @@ else
 fi
 [ -x "$RUNC" ] && { RT[runc]=$RUNC; NAMES+=(runc); }
 [ -x "$CRUN" ] && { RT[crun]=$CRUN_WRAPPER; NAMES+=(crun); }
+if [ -x "$BERTH_RUNTIME" ] && [ -x "$CRUN" ]; then
+	make_wrapper "$BERTH_RUNTIME" "$WORK/berth-v1"
+	RT[berth-runtime-wrapped]=$WORK/berth-v1
+	NAMES+=(berth-runtime-wrapped)
+fi
 [ "${#NAMES[@]}" -gt 0 ] || { echo "bench: no runtime found" >&2; exit 2; }
 
 # One command line per runtime; each must work once before we time it.

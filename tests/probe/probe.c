@@ -158,6 +158,11 @@ static int cmd_exe_write_later(const char *path) {
     if (fd < 0) { printf("%s %s\n", path, ename(errno)); return 0; }
     ssize_t n = readlink(path, before, sizeof before - 1);
     if (n >= 0) before[n] = 0;
+    /* The handle is taken now, while PID 1 is still the runtime; the wait for its exec
+     * happens in a child, so the caller (a startContainer hook) can return. */
+    pid_t child = fork();
+    if (child < 0) { printf("%s fork %s\n", path, ename(errno)); return 0; }
+    if (child > 0) return 0;
     for (int i = 0; i < 500; i++) {  /* up to 5 s */
         n = readlink(path, now, sizeof now - 1);
         if (n < 0 || (now[n] = 0, strcmp(now, before) != 0)) break;
