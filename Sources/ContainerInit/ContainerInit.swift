@@ -21,6 +21,9 @@ public enum ContainerInit {
         let sync = SyncSocket(fd: syncFD)
         do {
             let plan = try receiveBootstrap(sync)
+            // Decoding overlapped with the runtime joining us to the container's cgroups; nothing
+            // is done for the container before that.
+            try sync.expect(.proceed)
             try setUp(plan, sync: sync)
             try sync.send(.ready)
             try waitForStart(plan)

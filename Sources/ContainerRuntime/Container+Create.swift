@@ -69,7 +69,6 @@ extension Container {
                 try CgroupPaths.manager(cgroupsPath: cgroupsPath, id: id)
             }
             cgroup = manager
-            try BerthError.wrap("set up cgroup \(cgroupsPath)") { try manager.create(resources: spec.linux?.resources) }
 
             let created = Timestamp.now().rfc3339()
             let namespaces = spec.linux?.namespaces ?? []
@@ -95,7 +94,11 @@ extension Container {
                     RootFilesystem.CgroupMountSource(name: $0.name, hostPath: $0.hostPath, fsType: $0.fsType, options: $0.options)
                 },
                 state: state, fifoFD: -1)
+            let resources = spec.linux?.resources
             let launcher = InitLauncher(spec: spec, bootstrap: bootstrap, cgroup: manager,
+                                        createCgroup: {
+                                            try BerthError.wrap("set up cgroup \(cgroupsPath)") { try manager.create(resources: resources) }
+                                        },
                                         console: console, fifo: fifo)
             let pid = try launcher.launch()
             do {

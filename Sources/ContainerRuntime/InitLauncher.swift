@@ -16,6 +16,8 @@ struct InitLauncher {
     let spec: Spec
     let bootstrap: InitBootstrap
     let cgroup: any CgroupManager
+    /// Creates the container's cgroups and applies the limits; runs while the init starts.
+    let createCgroup: () throws -> Void
     let console: ConsoleTarget?
     let fifo: FileDescriptor
 
@@ -68,7 +70,12 @@ struct InitLauncher {
         let sync = SyncSocket(fd: parentEnd.rawValue)
         var initPid: Int32 = -1
         do {
+            // The cgroups are made while the namespaces are made and the init starts up: the two
+            // overlap, and the init waits for `proceed` before it does anything for the container.
+            var cgroupError: (any Error)?
+            do { try createCgroup() } catch { cgroupError = error }
             initPid = try handOff(intermediate: intermediate, sync: sync, namespaces: namespaces)
+            if let cgroupError { throw cgroupError }
             try configure(initPid: initPid, sync: sync, bootstrap: bootstrap)
             return initPid
         } catch {
@@ -80,17 +87,9 @@ struct InitLauncher {
         }
     }
 
-    /// Phase 1, with the C spawner: cgroups, id maps, the final pid.
+    /// Phase 1, with the C spawner: id maps, the final pid.
     private func handOff(intermediate: Int32, sync: SyncSocket, namespaces: NamespacePlan) throws -> Int32 {
         defer { _ = try? Processes.wait(intermediate) }
-        do {
-            try BerthError.wrap("join cgroup") { try cgroup.add(pid: intermediate) }
-        } catch {
-            kill(intermediate, SIGKILL)
-            throw error
-        }
-        var go: UInt8 = UInt8(ascii: "G")
-        guard write(sync.fd, &go, 1) == 1 else { throw BerthError.system("start init") }
         while true {
             var message = bt_spawn_msg()
             let n = read(sync.fd, &message, MemoryLayout<bt_spawn_msg>.size)
@@ -112,7 +111,7 @@ struct InitLauncher {
         }
     }
 
-    /// Phase 2, with the Swift init: oom score, bootstrap, hooks, ready.
+    /// Phase 2, with the Swift init: oom score, bootstrap, cgroups, hooks, ready.
     private func configure(initPid: Int32, sync: SyncSocket, bootstrap: InitBootstrap) throws {
         if let score = spec.process?.oomScoreAdj {
             // Written from the host's /proc: the container's /proc is not to be trusted.
@@ -127,6 +126,8 @@ struct InitLauncher {
         }
         try sync.send(.bootstrap(try LiteJSONEncoder().encode(bootstrap)), passing: console?.rawValue ?? -1)
         console?.close()
+        try BerthError.wrap("join cgroup") { try cgroup.add(pid: initPid) }
+        try sync.send(.proceed)
         while true {
             guard let (message, _) = try sync.receive() else {
                 let status = (try? Processes.wait(initPid)).map(Processes.exitCode(fromWaitStatus:)) ?? -1
@@ -177,7 +178,6 @@ enum ConsoleTarget {
 enum SpawnStage {
     static func describe(_ stage: Int32) -> String {
         switch UInt32(stage) {
-        case BT_STAGE_WAIT_GO.rawValue: "wait for cgroups"
         case BT_STAGE_SETNS.rawValue: "join namespace"
         case BT_STAGE_UNSHARE_USER.rawValue: "create user namespace"
         case BT_STAGE_ID_MAPS.rawValue: "wait for id maps"

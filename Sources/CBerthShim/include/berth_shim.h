@@ -97,7 +97,7 @@ enum { BT_SPAWN_MAX_NS = 8, BT_SPAWN_MAX_KEEP = 16 };
 
 /// Stages of `bt_spawn` reported back to the parent when one fails.
 enum bt_spawn_stage {
-    BT_STAGE_WAIT_GO = 1, BT_STAGE_SETNS, BT_STAGE_UNSHARE_USER, BT_STAGE_ID_MAPS,
+    BT_STAGE_SETNS = 1, BT_STAGE_UNSHARE_USER, BT_STAGE_ID_MAPS,
     BT_STAGE_SETRESID, BT_STAGE_UNSHARE, BT_STAGE_TIMENS, BT_STAGE_CLONE,
     BT_STAGE_KEEP_FDS, BT_STAGE_EXEC, BT_STAGE_SETSID,
 };
@@ -127,11 +127,11 @@ struct bt_spawn_config {
     int new_session;                   // setsid() before exec
 };
 
-/// Forks an intermediate process that waits for one byte on `sync_fd` (the parent puts it in
-/// its cgroups first), joins and creates the namespaces, then clones the final process with
-/// CLONE_PARENT (so it is the caller's child) and exits after sending its pid ('P'). The final
-/// process execs `exe_fd`. Every failure is sent as an 'E' message. Returns the intermediate's
-/// pid, or -1 with errno set.
+/// Forks an intermediate process that joins and creates the namespaces (asking the parent for
+/// id maps with 'U' and waiting for 'M'), then clones the final process with CLONE_PARENT (so it
+/// is the caller's child) and exits after sending its pid ('P'). The final process execs
+/// `exe_fd`; it joins the container's cgroups before it does anything for the container. Every
+/// failure is sent as an 'E' message. Returns the intermediate's pid, or -1 with errno set.
 pid_t bt_spawn(const struct bt_spawn_config *config);
 
 /// fork + execve for a threaded or single-threaded caller: `stdin_fd` becomes fd 0 (or /dev/null
