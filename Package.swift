@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Berth: a container engine (`berth`) and a runc-compatible OCI runtime (`berth-runtime`).
 // Dependencies point down only:
-//   CLIs → Commands → ContainerRuntime → ContainerInit → RootFilesystem, Cgroups
+//   CLIs → Commands → ContainerRuntime → ContainerInit → RootFilesystem → Cgroups
 //        → OCIRuntimeSpec → LiteJSON;  everything → LinuxSyscalls → CBerthShim; Diagnostics.
 import PackageDescription
 
@@ -23,8 +23,8 @@ let package = Package(
         .target(name: "LiteJSON"),
         .target(name: "OCIRuntimeSpec", dependencies: ["LiteJSON", "Diagnostics"]),
         .target(name: "Cgroups", dependencies: ["LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
-        .target(name: "RootFilesystem", dependencies: ["LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
-        .target(name: "ContainerInit", dependencies: ["RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        .target(name: "RootFilesystem", dependencies: ["Cgroups", "LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
+        .target(name: "ContainerInit", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         .target(name: "ContainerRuntime", dependencies: ["ContainerInit", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         // berth-runtime is fully static: ~1 ms start-up, no shared libraries to resolve.
@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "LiteJSONTests", dependencies: ["LiteJSON"]),
         .testTarget(name: "OCIRuntimeSpecTests", dependencies: ["OCIRuntimeSpec", "LiteJSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "OCIRuntimeSpec", "LiteJSON", "LinuxSyscalls", "Diagnostics"]),
-        .testTarget(name: "RootFilesystemTests", dependencies: ["RootFilesystem", "OCIRuntimeSpec", "LinuxSyscalls"]),
+        .testTarget(name: "RootFilesystemTests", dependencies: ["Cgroups", "RootFilesystem", "OCIRuntimeSpec", "LinuxSyscalls"]),
         .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime"]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]

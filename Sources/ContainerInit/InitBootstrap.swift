@@ -1,5 +1,5 @@
+import Cgroups
 import OCIRuntimeSpec
-import RootFilesystem
 
 /// Everything the init needs beyond config.json, sent by the runtime in the bootstrap message.
 public struct InitBootstrap: Codable, Sendable {

@@ -3,7 +3,6 @@ import ContainerInit
 import Diagnostics
 import LinuxSyscalls
 import OCIRuntimeSpec
-import RootFilesystem
 
 #if canImport(Glibc)
 import Glibc
@@ -90,9 +89,7 @@ extension Container {
                 hasConsoleSocket: console != nil,
                 inUserNamespace: namespaces.contains { $0.type == .user },
                 cgroupNamespace: namespaces.contains { $0.type == .cgroup && ($0.path ?? "").isEmpty },
-                cgroupMounts: manager.mountSources().map {
-                    RootFilesystem.CgroupMountSource(name: $0.name, hostPath: $0.hostPath, fsType: $0.fsType, options: $0.options)
-                },
+                cgroupMounts: manager.mountSources(),
                 state: state, fifoFD: -1)
             let resources = spec.linux?.resources
             let launcher = InitLauncher(spec: spec, bootstrap: bootstrap, cgroup: manager,

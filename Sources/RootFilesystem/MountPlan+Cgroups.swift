@@ -1,3 +1,4 @@
+import Cgroups
 import LinuxSyscalls
 
 extension MountPlan {

@@ -1,3 +1,4 @@
+import Cgroups
 import OCIRuntimeSpec
 
 /// Everything the container's init needs to build the container's file system view.
@@ -24,25 +25,5 @@ public struct RootfsConfig: Sendable {
         self.inUserNamespace = inUserNamespace
         self.cgroupMounts = cgroupMounts
         self.cgroupNamespace = cgroupNamespace
-    }
-}
-
-/// One cgroup hierarchy the init mounts under the container's /sys/fs/cgroup.
-public struct CgroupMountSource: Sendable, Codable, Equatable {
-    /// The directory under /sys/fs/cgroup in the container ("memory", "cpu,cpuacct", "systemd",
-    /// "unified"), or "" on a pure v2 host, where the hierarchy is the mount itself.
-    public var name: String
-    /// The container's own cgroup directory in that hierarchy on the host.
-    public var hostPath: String
-    /// "cgroup" or "cgroup2".
-    public var fsType: String
-    /// Mount data for a fresh mount in a cgroup namespace: "memory", "name=systemd", "" for cgroup2.
-    public var options: String
-
-    public init(name: String, hostPath: String, fsType: String, options: String) {
-        self.name = name
-        self.hostPath = hostPath
-        self.fsType = fsType
-        self.options = options
     }
 }

@@ -1,3 +1,4 @@
+import LinuxSyscalls
 import Diagnostics
 import Testing
 @testable import Cgroups
@@ -52,8 +53,8 @@ import Testing
         let line = "40 31 0:37 / /sys/fs/cgroup/with\\040space rw - cgroup cgroup rw,pids\n"
         let hierarchies = CgroupHost.parseMountInfo(line, rootPrefix: "")
         #expect(hierarchies.map(\.mountPoint) == ["/sys/fs/cgroup/with space"])
-        #expect(CgroupHost.unescapeMountInfo("a\\134b\\011") == "a\\b\t")
-        #expect(CgroupHost.unescapeMountInfo("trailing\\04") == "trailing\\04")
+        #expect(MountInfo.unescape("a\\134b\\011") == "a\\b\t")
+        #expect(MountInfo.unescape("trailing\\04") == "trailing\\04")
     }
 
     @Test func optionalFieldsBeforeTheSeparator() {

@@ -1,3 +1,4 @@
+import Cgroups
 import Diagnostics
 import LinuxSyscalls
 import OCIRuntimeSpec
@@ -286,29 +287,5 @@ enum Examples {
         // makedev(136, 300) in glibc's encoding.
         let dev: UInt64 = (UInt64(136 & 0xfff) << 8) | UInt64(300 & 0xff) | (UInt64(300 & ~0xff) << 12)
         #expect(DeviceNode.split(dev) == (136, 300))
-    }
-}
-
-@Suite struct MountInfoTests {
-    let sample = """
-        22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
-        23 22 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw
-        40 22 0:35 / /var/lib/my\\040dir rw,relatime - tmpfs tmpfs rw
-        41 40 0:36 /sub /var/lib/my\\040dir/x rw,relatime master:3 - ext4 /dev/sdb rw
-        """
-
-    @Test func parses() {
-        let mounts = MountInfo.parse(sample)
-        #expect(mounts.count == 4)
-        #expect(mounts[1] == MountInfo(root: "/", mountPoint: "/proc", optionalFields: ["shared:12"], fsType: "proc"))
-        #expect(mounts[2].mountPoint == "/var/lib/my dir" && mounts[2].optionalFields.isEmpty)
-        #expect(mounts[3].root == "/sub" && !mounts[3].isShared)
-    }
-
-    @Test func containingMount() {
-        let mounts = MountInfo.parse(sample)
-        #expect(MountInfo.mount(containing: "/var/lib/my dir/rootfs", in: mounts)?.fsType == "tmpfs")
-        #expect(MountInfo.mount(containing: "/var/lib/my dirx", in: mounts)?.mountPoint == "/")
-        #expect(MountInfo.mount(containing: "/proc", in: mounts)?.isShared == true)
     }
 }

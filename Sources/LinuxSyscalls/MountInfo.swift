@@ -1,5 +1,8 @@
-/// One line of /proc/self/mountinfo (proc(5)), the fields the rootfs setup needs.
+/// One line of /proc/self/mountinfo (proc(5)):
+/// `36 35 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory`.
 public struct MountInfo: Sendable, Equatable {
+    /// Field 3: the device ("major:minor") of the file system.
+    public var device: String
     /// Field 4: the root of the mount within its file system ("/" for a full mount).
     public var root: String
     /// Field 5: where it is mounted, octal escapes (\040) decoded.
@@ -8,12 +11,17 @@ public struct MountInfo: Sendable, Equatable {
     public var optionalFields: [String]
     /// The file-system type after the "-" separator.
     public var fsType: String
+    /// The super-block options after the source ("rw,memory" for a v1 cgroup hierarchy).
+    public var superOptions: String
 
-    public init(root: String, mountPoint: String, optionalFields: [String], fsType: String) {
+    public init(device: String = "", root: String, mountPoint: String, optionalFields: [String], fsType: String,
+                superOptions: String = "") {
+        self.device = device
         self.root = root
         self.mountPoint = mountPoint
         self.optionalFields = optionalFields
         self.fsType = fsType
+        self.superOptions = superOptions
     }
 
     public var isShared: Bool { optionalFields.contains { $0.hasPrefix("shared:") } }
@@ -23,17 +31,18 @@ public struct MountInfo: Sendable, Equatable {
         text.split(separator: "\n").compactMap(parseLine)
     }
 
-    static func parseLine(_ line: Substring) -> MountInfo? {
+    public static func parseLine(_ line: Substring) -> MountInfo? {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count >= 10, let separator = fields[6...].firstIndex(of: "-"), separator + 1 < fields.count else {
+        guard fields.count >= 10, let separator = fields[6...].firstIndex(of: "-"), separator + 3 < fields.count else {
             return nil
         }
-        return MountInfo(root: unescape(fields[3]), mountPoint: unescape(fields[4]),
-                         optionalFields: fields[6..<separator].map(String.init), fsType: String(fields[separator + 1]))
+        return MountInfo(device: String(fields[2]), root: unescape(fields[3]), mountPoint: unescape(fields[4]),
+                         optionalFields: fields[6..<separator].map(String.init), fsType: String(fields[separator + 1]),
+                         superOptions: String(fields[separator + 3]))
     }
 
     /// Decodes the kernel's `\ooo` escapes for space, tab, newline and backslash.
-    static func unescape(_ field: Substring) -> String {
+    public static func unescape(_ field: Substring) -> String {
         guard field.contains("\\") else { return String(field) }
         var bytes: [UInt8] = []
         let utf8 = Array(field.utf8)
@@ -61,7 +70,7 @@ public struct MountInfo: Sendable, Equatable {
         return best
     }
 
-    static func isPrefix(_ prefix: String, of path: String) -> Bool {
+    public static func isPrefix(_ prefix: String, of path: String) -> Bool {
         if prefix == "/" || prefix == path { return true }
         return path.hasPrefix(prefix) && path.dropFirst(prefix.count).hasPrefix("/")
     }
