@@ -80,6 +80,11 @@ public struct SyncSocket {
         var passed: Int32 = -1
         let n = try syscall("receive sync message") { bt_recv_fd(fd, &buffer, buffer.count, &passed) }
         if n == 0 { return nil }
+        // The C spawner's final process reports an exec failure as a `bt_spawn_msg` with 'E'.
+        if n == MemoryLayout<bt_spawn_msg>.size && buffer[0] == UInt8(ascii: "E") {
+            let code = buffer.withUnsafeBytes { $0.load(fromByteOffset: 8, as: Int32.self) }
+            return (.failed("start init: exec: \(errnoDescription(code))"), passed)
+        }
         guard let message = SyncMessage(type: buffer[0], payload: buffer[1..<n]) else {
             throw BerthError(.internalError, "sync socket: unexpected message type \(buffer[0])")
         }

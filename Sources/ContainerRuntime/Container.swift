@@ -26,8 +26,9 @@ public final class Container {
         self.lock = lock
     }
 
-    /// Loads `<root>/<id>` and locks it against other runtime commands on the same container.
-    public static func load(id: String, options: RuntimeOptions) throws -> Container {
+    /// Loads `<root>/<id>` and locks it: exclusively for commands that change the container,
+    /// shared for those that only read it (`state`, `list`).
+    public static func load(id: String, options: RuntimeOptions, exclusive: Bool = true) throws -> Container {
         try ContainerID.validate(id)
         let directory = "\(options.root)/\(id)"
         let lock: FileDescriptor
@@ -38,7 +39,7 @@ public final class Container {
         } catch let error as BerthError where error.code == .notFound {
             throw BerthError(.notFound, "container \(id) does not exist")
         }
-        try syscall("lock", path: directory) { flock(lock.rawValue, LOCK_EX) }
+        try syscall("lock", path: directory) { flock(lock.rawValue, exclusive ? LOCK_EX : LOCK_SH) }
         let record = try ContainerRecord.load(from: directory, id: id)
         return Container(id: id, directory: directory, record: record, lock: lock)
     }

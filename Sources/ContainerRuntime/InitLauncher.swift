@@ -89,7 +89,12 @@ struct InitLauncher {
 
     /// Phase 1, with the C spawner: id maps, the final pid.
     private func handOff(intermediate: Int32, sync: SyncSocket, namespaces: NamespacePlan) throws -> Int32 {
-        defer { _ = try? Processes.wait(intermediate) }
+        var handedOff = false
+        defer {
+            // On failure the helper may be blocked waiting for us: end it before reaping it.
+            if !handedOff { kill(intermediate, SIGKILL) }
+            _ = try? Processes.wait(intermediate)
+        }
         while true {
             var message = bt_spawn_msg()
             let n = read(sync.fd, &message, MemoryLayout<bt_spawn_msg>.size)
@@ -103,6 +108,7 @@ struct InitLauncher {
                 var ok = UInt8(ascii: "M")
                 guard write(sync.fd, &ok, 1) == 1 else { throw BerthError.system("start init") }
             case UInt8(ascii: "P"):
+                handedOff = true
                 return message.value
             default:
                 throw BerthError(.system, "start init: \(SpawnStage.describe(message.stage)): \(errnoDescription(message.value))",

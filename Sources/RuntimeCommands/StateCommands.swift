@@ -11,7 +11,7 @@ enum StateCommand: RuntimeCommand {
 
     static func run(_ arguments: ParsedArguments, context: RuntimeContext) throws -> Int32 {
         let id = try arguments.requirePositionals(["<container-id>"], command: name)[0]
-        let state = try BerthError.wrap("state \(id)") { try Container.load(id: id, options: context.options).state }
+        let state = try BerthError.wrap("state \(id)") { try Container.load(id: id, options: context.options, exclusive: false).state }
         print(String(decoding: try LiteJSONEncoder(pretty: true, sortedKeys: false).encode(state), as: UTF8.self))
         return 0
     }
@@ -34,7 +34,9 @@ enum ListCommand: RuntimeCommand {
         var states: [State] = []
         for id in try Container.listIDs(options: context.options) {
             // A container deleted while we list is simply not listed.
-            if let container = try? Container.load(id: id, options: context.options) { states.append(container.state) }
+            if let container = try? Container.load(id: id, options: context.options, exclusive: false) {
+                states.append(container.state)
+            }
         }
         if arguments.flag("quiet") {
             for state in states { print(state.id) }
