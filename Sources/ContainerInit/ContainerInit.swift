@@ -24,6 +24,9 @@ public enum ContainerInit {
             // Decoding overlapped with the runtime joining us to the container's cgroups; nothing
             // is done for the container before that.
             try sync.expect(.proceed)
+            if plan.bootstrap.cgroupNamespace {
+                try syscall("unshare cgroup namespace") { bt_unshare(BT_CLONE_NEWCGROUP) }
+            }
             try setUp(plan, sync: sync)
             try sync.send(.ready)
             try waitForStart(plan)

@@ -16,6 +16,8 @@ public struct InitBootstrap: Codable, Sendable {
     /// A connected console socket is passed along with this message.
     public var hasConsoleSocket: Bool
     public var inUserNamespace: Bool
+    /// A new cgroup namespace: the init unshares it after joining its cgroups, so that the
+    /// namespace is rooted at the container's cgroup.
     public var cgroupNamespace: Bool
     public var cgroupMounts: [CgroupMountSource]
     /// The state the hooks get on stdin (status "creating"/"created", the init's host pid).

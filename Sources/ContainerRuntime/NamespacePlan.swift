@@ -46,6 +46,10 @@ struct NamespacePlan {
                 joins.append((fd, NamespacePlan.cloneFlag(type)))
             } else if type == .user {
                 newUser = true
+            } else if type == .cgroup {
+                // A new cgroup namespace is rooted at the cgroup its creator is in: the init
+                // makes it itself once it has joined the container's cgroups.
+                continue
             } else {
                 unshareFlags |= NamespacePlan.cloneFlag(type)
             }

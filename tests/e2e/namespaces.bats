@@ -91,3 +91,19 @@ load helpers
 	[ "$mono" -ge $((31536000)) ]
 	[ "$boot" -ge $((63072000 + host_mono)) ]
 }
+
+@test "cgroup namespace: rooted at the container's own cgroup" {
+	cfg '.linux.namespaces += [{"type": "cgroup"}]'
+	sh_run 'cat /proc/self/cgroup'
+	[ "$status" -eq 0 ]
+	echo "$output"
+	# Every hierarchy shows the container's cgroup as the root.
+	[ -z "$(awk -F: '$3 != "/"' <<<"$output")" ]
+	[ -n "$(grep ':memory:/$' <<<"$output")" ]
+}
+
+@test "no cgroup namespace: the host's path of the container's cgroup is visible" {
+	sh_run 'cat /proc/self/cgroup'
+	[ "$status" -eq 0 ]
+	[ -n "$(grep ":memory:/$CG_PARENT/" <<<"$output")" ]
+}
