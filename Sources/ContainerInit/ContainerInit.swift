@@ -27,6 +27,16 @@ public enum ContainerInit {
             if plan.bootstrap.cgroupNamespace {
                 try syscall("unshare cgroup namespace") { bt_unshare(BT_CLONE_NEWCGROUP) }
             }
+            if plan.isExec {
+                // `exec`: already in the container's namespaces and root; only the process's
+                // own settings remain, and it runs at once.
+                try setUpProcess(plan, console: try plan.process.terminal == true
+                    ? Console.create(socket: plan.consoleSocket, size: plan.process.consoleSize, open: openInContainer)
+                    : nil)
+                try sync.send(.ready)
+                close(syncFD)
+                try plan.executable.exec()
+            }
             try setUp(plan, sync: sync)
             try sync.send(.ready)
             try waitForStart(plan)
@@ -82,15 +92,25 @@ public enum ContainerInit {
         var console: Console?
         if process.terminal == true {
             console = try BerthError.wrap("set up console") {
-                try Console.create(rootfs: rootfs, socket: plan.consoleSocket, size: process.consoleSize)
+                let console = try Console.create(socket: plan.consoleSocket, size: process.consoleSize) {
+                    try rootfs.open(inRoot: $0, flags: $1)
+                }
+                try rootfs.bindConsole(slave: console.slavePath)
+                return console
             }
         }
         try BerthError.wrap("pivot root") { try rootfs.pivot() }
         try setHostnames(spec)
         try writeSysctls(spec.linux?.sysctl)
         try BerthError.wrap("finalize rootfs") { try rootfs.finalize() }
-        try console?.attachStdio()
+        try setUpProcess(plan, console: console)
+    }
 
+    /// What `create` and `exec` share: stdio, rlimits, identity, capabilities, cwd, descriptors,
+    /// no_new_privs.
+    static func setUpProcess(_ plan: InitPlan, console: Console?) throws {
+        let process = plan.process
+        try console?.attachStdio()
         try Identity.apply(process: process, inUserNamespace: plan.bootstrap.inUserNamespace)
         try BerthError.wrap("chdir to cwd \(process.cwd)") { try changeDirectory(process.cwd) }
         try closeStrayDescriptors(keeping: plan.bootstrap.preserveFds)
@@ -98,6 +118,12 @@ public enum ContainerInit {
         if process.noNewPrivileges == true {
             try syscall("set no_new_privs") { bt_set_no_new_privs() }
         }
+    }
+
+    /// Opens a path of the container from inside it (`exec` joined its mount namespace, whose
+    /// root is the container's root).
+    static func openInContainer(_ path: String, _ flags: Int32) throws -> FileDescriptor {
+        try FileDescriptor.open(path, flags | O_NOFOLLOW)
     }
 
     static func setHostnames(_ spec: Spec) throws {

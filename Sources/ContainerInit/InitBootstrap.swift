@@ -24,6 +24,9 @@ public struct InitBootstrap: Codable, Sendable {
     public var state: State
     /// The exec fifo's descriptor in the init (see `Container+Start`).
     public var fifoFD: Int32
+    /// For `exec`: the JSON of the process to run in the running container (config.json's
+    /// `process` is then only where seccomp and the like come from).
+    public var execProcess: String?
 
     public init(id: String, bundle: String, rootfs: String, config: String, noPivot: Bool,
                 noNewKeyring: Bool, preserveFds: Int, hasConsoleSocket: Bool, inUserNamespace: Bool,
@@ -41,5 +44,6 @@ public struct InitBootstrap: Codable, Sendable {
         self.cgroupMounts = cgroupMounts
         self.state = state
         self.fifoFD = fifoFD
+        self.execProcess = nil
     }
 }

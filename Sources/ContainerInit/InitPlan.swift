@@ -11,8 +11,17 @@ struct InitPlan {
     /// The connected console socket (`--console-socket`), or -1.
     let consoleSocket: Int32
 
+    /// `exec` into a running container rather than `create`.
+    var isExec: Bool { bootstrap.execProcess != nil }
+
     init(bootstrap: InitBootstrap, spec: Spec, consoleSocket: Int32) throws {
-        guard let process = spec.process else { throw BerthError.invalid("config.json: process: missing") }
+        let process: Process
+        if let exec = bootstrap.execProcess {
+            process = try Process.decode(Array(exec.utf8), file: "process.json")
+        } else {
+            guard let configured = spec.process else { throw BerthError.invalid("config.json: process: missing") }
+            process = configured
+        }
         self.bootstrap = bootstrap
         self.spec = spec
         self.process = process

@@ -74,15 +74,7 @@ extension Container {
             let state = State(id: id, pid: 0, status: .creating, bundle: bundle, rootfs: rootfs,
                               created: created, annotations: spec.annotations, owner: "")
             let fifo = try makeExecFifo(in: directory)
-            var console: ConsoleTarget?
-            var terminalPeer: FileDescriptor?
-            if let path = create.consoleSocket {
-                console = .path(path)
-            } else if wantsTerminal {
-                let (ours, theirs) = try UnixSocket.pair()
-                console = .connected(theirs)
-                terminalPeer = ours
-            }
+            let (console, terminalPeer) = try ConsoleTarget.make(socketPath: create.consoleSocket, terminal: wantsTerminal)
             let bootstrap = InitBootstrap(
                 id: id, bundle: bundle, rootfs: rootfs, config: String(decoding: configBytes, as: UTF8.self),
                 noPivot: create.noPivot, noNewKeyring: create.noNewKeyring, preserveFds: create.preserveFds,
@@ -92,7 +84,8 @@ extension Container {
                 cgroupMounts: manager.mountSources(),
                 state: state, fifoFD: -1)
             let resources = spec.linux?.resources
-            let launcher = InitLauncher(spec: spec, bootstrap: bootstrap, cgroup: manager,
+            let launcher = InitLauncher(spec: spec, bootstrap: bootstrap, namespaces: try NamespacePlan(spec: spec),
+                                        cgroup: manager,
                                         createCgroup: {
                                             try BerthError.wrap("set up cgroup \(cgroupsPath)") { try manager.create(resources: resources) }
                                         },

@@ -23,7 +23,14 @@ extension Container {
             throw error
         }
         if detach { return 0 }
-        let pid = container.record.pid
+        let status = try waitForwardingSignals(container.record.pid, terminal: container.terminalMaster)
+        try container.delete(force: true, options: options)
+        return Processes.exitCode(fromWaitStatus: status)
+    }
+
+    /// Waits for our child `pid` (relaying `terminal` when there is one), forwarding the usual
+    /// signals to it; returns its wait status.
+    static func waitForwardingSignals(_ pid: Int32, terminal: FileDescriptor?) throws -> Int32 {
         forwardTarget = pid
         let forwarded = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
         for signal in forwarded {
@@ -31,14 +38,8 @@ extension Container {
         }
         // SIGWINCH only interrupts the relay's poll, which then copies the new window size.
         Glibc.signal(SIGWINCH) { _ in }
-        let status: Int32
-        if let master = container.terminalMaster {
-            status = try TerminalRelay(master: master).relay(until: pid)
-        } else {
-            status = try Processes.wait(pid)
-        }
-        for signal in forwarded + [SIGWINCH] { Glibc.signal(signal, SIG_DFL) }
-        try container.delete(force: true, options: options)
-        return Processes.exitCode(fromWaitStatus: status)
+        defer { for signal in forwarded + [SIGWINCH] { Glibc.signal(signal, SIG_DFL) } }
+        if let terminal { return try TerminalRelay(master: terminal).relay(until: pid) }
+        return try Processes.wait(pid)
     }
 }

@@ -15,16 +15,18 @@ import Glibc
 struct InitLauncher {
     let spec: Spec
     let bootstrap: InitBootstrap
+    let namespaces: NamespacePlan
     let cgroup: any CgroupManager
-    /// Creates the container's cgroups and applies the limits; runs while the init starts.
-    let createCgroup: () throws -> Void
+    /// Creates the container's cgroups and applies the limits; runs while the init starts
+    /// (`create` only: `exec` joins existing ones).
+    let createCgroup: (() throws -> Void)?
     let console: ConsoleTarget?
-    let fifo: FileDescriptor
+    /// The exec fifo the init waits on (`create` only).
+    let fifo: FileDescriptor?
 
     /// Starts the init and returns its host pid once it is set up and waiting for `start`.
     /// On failure the init is killed and reaped before the error is thrown.
     func launch() throws -> Int32 {
-        let namespaces = try NamespacePlan(spec: spec)
         let exe = try sealedRuntimeBinary()
         let minimumFD = Int32(3 + bootstrap.preserveFds)
         var pair: [Int32] = [0, 0]
@@ -32,9 +34,9 @@ struct InitLauncher {
         let parentEnd = FileDescriptor(pair[0])
         // The init's descriptors must stay clear of the fds --preserve-fds passes through.
         let childEnd = try duplicate(FileDescriptor(pair[1]), atLeast: minimumFD)
-        let fifoFD = try duplicate(fifo, atLeast: minimumFD)
+        let fifoFD = try fifo.map { try duplicate($0, atLeast: minimumFD) }
         var bootstrap = self.bootstrap
-        bootstrap.fifoFD = fifoFD.rawValue
+        bootstrap.fifoFD = fifoFD?.rawValue ?? -1
 
         let argv = ["berth-runtime", "init", String(childEnd.rawValue)]
         let timeOffsets = namespaces.timeOffsets
@@ -44,11 +46,11 @@ struct InitLauncher {
                 config.sync_fd = childEnd.rawValue
                 config.exe_fd = exe.rawValue
                 namespaces.fill(&config)
-                config.keep_count = 2
+                let keep = [childEnd.rawValue] + (fifoFD.map { [$0.rawValue] } ?? [])
+                config.keep_count = Int32(keep.count)
                 withUnsafeMutableBytes(of: &config.keep_fds) { raw in
                     let fds = raw.bindMemory(to: Int32.self)
-                    fds[0] = childEnd.rawValue
-                    fds[1] = fifoFD.rawValue
+                    for (index, fd) in keep.enumerated() { fds[index] = fd }
                 }
                 return try argvC.withUnsafeBufferPointer { argvBuffer in
                     try envC.withUnsafeBufferPointer { envBuffer in
@@ -66,14 +68,14 @@ struct InitLauncher {
             }
         }
         childEnd.close()
-        fifoFD.close()
+        fifoFD?.close()
         let sync = SyncSocket(fd: parentEnd.rawValue)
         var initPid: Int32 = -1
         do {
             // The cgroups are made while the namespaces are made and the init starts up: the two
             // overlap, and the init waits for `proceed` before it does anything for the container.
             var cgroupError: (any Error)?
-            do { try createCgroup() } catch { cgroupError = error }
+            do { try createCgroup?() } catch { cgroupError = error }
             initPid = try handOff(intermediate: intermediate, sync: sync, namespaces: namespaces)
             if let cgroupError { throw cgroupError }
             try configure(initPid: initPid, sync: sync, bootstrap: bootstrap)
@@ -179,6 +181,15 @@ struct InitLauncher {
 enum ConsoleTarget {
     case path(String)
     case connected(FileDescriptor)
+
+    /// The target for a process with `terminal`: the socket path when given, else a socket pair
+    /// whose other end (returned too) receives the master for the runtime to relay.
+    static func make(socketPath: String?, terminal: Bool) throws -> (ConsoleTarget?, FileDescriptor?) {
+        if let socketPath { return (.path(socketPath), nil) }
+        guard terminal else { return (nil, nil) }
+        let (ours, theirs) = try UnixSocket.pair()
+        return (.connected(theirs), ours)
+    }
 }
 
 enum SpawnStage {

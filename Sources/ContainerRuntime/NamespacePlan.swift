@@ -61,6 +61,32 @@ struct NamespacePlan {
         }
     }
 
+    /// The file names under /proc/PID/ns.
+    static func procName(_ type: NamespaceType) -> String {
+        switch type {
+        case .network: "net"
+        case .mount: "mnt"
+        default: type.rawValue
+        }
+    }
+
+    /// `exec`: join every namespace of the process `pid` that differs from ours (setns into the
+    /// namespace one is already in fails for a user namespace, and is pointless for the others).
+    init(joining pid: Int32) throws {
+        for type in NamespacePlan.joinOrder {
+            let name = NamespacePlan.procName(type)
+            let path = "/proc/\(pid)/ns/\(name)"
+            var theirs = stat(), ours = stat()
+            guard stat(path, &theirs) == 0 else { continue }  // a namespace type the kernel lacks
+            if stat("/proc/self/ns/\(name)", &ours) == 0 && ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev {
+                continue
+            }
+            let fd = try BerthError.wrap("open \(type.rawValue) namespace of \(pid)") { try FileDescriptor.open(path, O_RDONLY) }
+            joins.append((fd, NamespacePlan.cloneFlag(type)))
+            if type == .user { inUserNamespace = true }
+        }
+    }
+
     func fill(_ config: inout bt_spawn_config) {
         withUnsafeMutableBytes(of: &config.ns_fds) { raw in
             let fds = raw.bindMemory(to: Int32.self)

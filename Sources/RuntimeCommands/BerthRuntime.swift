@@ -12,7 +12,7 @@ public enum BerthRuntime {
     public static let version = "0.1.0"
 
     static let commands: [any RuntimeCommand.Type] = [
-        CreateCommand.self, StartCommand.self, RunCommand.self, StateCommand.self, KillCommand.self,
+        CreateCommand.self, StartCommand.self, RunCommand.self, ExecCommand.self, StateCommand.self, KillCommand.self,
         DeleteCommand.self, ListCommand.self, SpecCommand.self, FeaturesCommand.self,
     ]
 
@@ -53,11 +53,12 @@ public enum BerthRuntime {
                 throw BerthError.invalid("no such command: \(global.positionals[0])")
             }
             let command = commands.first { $0.name == argv[split] }!
-            if argv[(split + 1)...].contains(where: { $0 == "--help" || $0 == "-h" }) {
+            let arguments = try ParsedArguments(argv[(split + 1)...], options: command.options + [.flag("help", "h", help: "show help")],
+                                                positionalsEndFlags: command.positionalsEndFlags)
+            if arguments.flag("help") {
                 print(command.helpText)
                 return 0
             }
-            let arguments = try ParsedArguments(argv[(split + 1)...], options: command.options)
             let runtimeLog = log
             let options = RuntimeOptions(
                 root: global.value("root") ?? RuntimeOptions.defaultRoot,

@@ -21,14 +21,19 @@ struct OptionSpec {
 /// The parsed words of one command: options by canonical name, then positional arguments.
 struct ParsedArguments {
     var values: [String: String] = [:]
+    /// Every value of an option given several times (`--env A=1 --env B=2`), in order.
+    var repeated: [String: [String]] = [:]
     var flags: Set<String> = []
     var positionals: [String] = []
 
     func value(_ name: String) -> String? { values[name] }
+    func values(_ name: String) -> [String] { repeated[name] ?? [] }
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
     /// Parses `words` against `options`; flags may come before or after positionals, "--" ends them.
-    init(_ words: ArraySlice<String>, options: [OptionSpec]) throws {
+    /// With `positionalsEndFlags` everything after the first positional is positional too
+    /// (`exec ID cmd -la`: the command's own flags).
+    init(_ words: ArraySlice<String>, options: [OptionSpec], positionalsEndFlags: Bool = false) throws {
         var index = words.startIndex
         var onlyPositionals = false
         while index < words.endIndex {
@@ -36,6 +41,7 @@ struct ParsedArguments {
             index += 1
             if onlyPositionals || !word.hasPrefix("-") || word == "-" {
                 positionals.append(word)
+                if positionalsEndFlags { onlyPositionals = true }
                 continue
             }
             if word == "--" { onlyPositionals = true; continue }
@@ -52,13 +58,16 @@ struct ParsedArguments {
                 throw BerthError.invalid("flag provided but not defined: -\(name)")
             }
             if option.takesValue {
+                let value: String
                 if let inline {
-                    values[option.canonical] = inline
+                    value = inline
                 } else {
                     guard index < words.endIndex else { throw BerthError.invalid("flag needs an argument: -\(name)") }
-                    values[option.canonical] = words[index]
+                    value = words[index]
                     index += 1
                 }
+                values[option.canonical] = value
+                repeated[option.canonical, default: []].append(value)
             } else {
                 if let inline, !["true", "1"].contains(inline) {
                     if ["false", "0"].contains(inline) { flags.remove(option.canonical); continue }

@@ -7,6 +7,8 @@ protocol RuntimeCommand {
     static var usage: String { get }
     static var abstract: String { get }
     static var options: [OptionSpec] { get }
+    /// Everything after the first positional belongs to it (`exec ID cmd args...`).
+    static var positionalsEndFlags: Bool { get }
     /// Runs the command; the result is the process exit status.
     static func run(_ arguments: ParsedArguments, context: RuntimeContext) throws -> Int32
 }
@@ -18,6 +20,8 @@ struct RuntimeContext {
 }
 
 extension RuntimeCommand {
+    static var positionalsEndFlags: Bool { false }
+
     static var helpText: String {
         var text = "\(abstract)\n\nUsage: berth-runtime \(name) \(usage)\n"
         if !options.isEmpty {
