@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "OCIRuntimeSpecTests", dependencies: ["OCIRuntimeSpec", "LiteJSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "OCIRuntimeSpec", "LiteJSON", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "RootFilesystemTests", dependencies: ["Cgroups", "RootFilesystem", "OCIRuntimeSpec", "LinuxSyscalls"]),
-        .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime"]),
+        .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime", "OCIRuntimeSpec", "Diagnostics"]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]
 )

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -119,6 +120,7 @@ int bt_cap_last_cap(void) {
     while (prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0) last++;
     return last;
 }
+int bt_personality(unsigned long persona) { return personality(persona); }
 int bt_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
     struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
     struct __user_cap_data_struct data[2] = {

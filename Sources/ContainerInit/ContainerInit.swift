@@ -118,6 +118,7 @@ public enum ContainerInit {
         if process.noNewPrivileges == true {
             try syscall("set no_new_privs") { bt_set_no_new_privs() }
         }
+        try SecurityModules.apply(process: process, spec: plan.spec)
     }
 
     /// Opens a path of the container from inside it (`exec` joined its mount namespace, whose

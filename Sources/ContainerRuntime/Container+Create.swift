@@ -48,6 +48,7 @@ extension Container {
         guard Files.isDirectory(rootfs) else {
             throw BerthError(.notFound, "rootfs \(rootfs) does not exist or is not a directory")
         }
+        try SecurityModules.check(process: spec.process, spec: spec)
         let wantsTerminal = spec.process?.terminal == true
         if wantsTerminal && create.consoleSocket == nil && !create.ownTerminal {
             throw BerthError.invalid("process.terminal is true: --console-socket is required")

@@ -50,6 +50,7 @@ extension Container {
             throw BerthError.invalid("cannot allocate a terminal for a detached process without --console-socket")
         }
         let (spec, configBytes) = try loadSpec()
+        try SecurityModules.check(process: exec.process, spec: spec)
         let namespaces = try NamespacePlan(joining: record.pid)
         // The descriptors pin the namespaces; now make sure they were the container's.
         guard Processes.isAlive(record.pid, startTime: record.pidStartTime) else {

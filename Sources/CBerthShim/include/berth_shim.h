@@ -67,6 +67,8 @@ int bt_capbset_read(int cap);
 int bt_ambient_raise(int cap);
 int bt_ambient_clear_all(void);
 int bt_cap_last_cap(void);
+/// personality(2) [hidden: <sys/personality.h> is not in the Glibc module].
+int bt_personality(unsigned long persona);
 /// capset(2), version 3: each set is two 32-bit words as one 64-bit mask.
 int bt_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
 int bt_capget(pid_t pid, uint64_t *effective, uint64_t *permitted, uint64_t *inheritable);
