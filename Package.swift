@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "RootFilesystem", dependencies: ["Cgroups", "LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
         .target(name: "ContainerInit", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         .target(name: "ContainerRuntime", dependencies: ["ContainerInit", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
-        .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "Cgroups", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         // berth-runtime is fully static: ~1 ms start-up, no shared libraries to resolve.
         .executableTarget(
             name: "RuntimeCLI", dependencies: ["RuntimeCommands"],

@@ -13,7 +13,8 @@ public enum BerthRuntime {
 
     static let commands: [any RuntimeCommand.Type] = [
         CreateCommand.self, StartCommand.self, RunCommand.self, ExecCommand.self, StateCommand.self, KillCommand.self,
-        DeleteCommand.self, ListCommand.self, SpecCommand.self, FeaturesCommand.self,
+        DeleteCommand.self, ListCommand.self, PsCommand.self, PauseCommand.self, ResumeCommand.self,
+        UpdateCommand.self, EventsCommand.self, SpecCommand.self, FeaturesCommand.self,
     ]
 
     static let globalOptions: [OptionSpec] = [
