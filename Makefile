@@ -11,7 +11,7 @@ PROBE := tests/probe/probe
 
 # Debian packages the build, the tests, the demo and the bench need.
 DEB_PACKAGES := runc crun busybox-static bats jq hyperfine gcc libc6-dev make iproute2 \
-	python3 uidmap time util-linux bsdextrautils
+	python3 uidmap time util-linux bsdextrautils libseccomp-dev
 
 .PHONY: all deps build probe unit e2e e2e-runc test demo bench clean
 

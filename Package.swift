@@ -24,9 +24,12 @@ let package = Package(
         .target(name: "OCIRuntimeSpec", dependencies: ["LiteJSON", "Diagnostics"]),
         .target(name: "Cgroups", dependencies: ["LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
         .target(name: "RootFilesystem", dependencies: ["Cgroups", "LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
-        .target(name: "ContainerInit", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
-        .target(name: "ContainerRuntime", dependencies: ["ContainerInit", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
-        .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "Cgroups", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        // Debian's libseccomp (libseccomp-dev): the static berth-runtime links libseccomp.a.
+        .systemLibrary(name: "CSeccomp", path: "Sources/CSeccomp"),
+        .target(name: "Seccomp", dependencies: ["CSeccomp", "CBerthShim", "LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
+        .target(name: "ContainerInit", dependencies: ["Seccomp", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        .target(name: "ContainerRuntime", dependencies: ["ContainerInit", "Seccomp", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "Seccomp", "Cgroups", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         // berth-runtime is fully static: ~1 ms start-up, no shared libraries to resolve.
         .executableTarget(
             name: "RuntimeCLI", dependencies: ["RuntimeCommands"],
@@ -41,7 +44,9 @@ let package = Package(
         .testTarget(name: "OCIRuntimeSpecTests", dependencies: ["OCIRuntimeSpec", "LiteJSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "OCIRuntimeSpec", "LiteJSON", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "RootFilesystemTests", dependencies: ["Cgroups", "RootFilesystem", "OCIRuntimeSpec", "LinuxSyscalls"]),
-        .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime", "OCIRuntimeSpec", "Diagnostics"]),
+        .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime", "Seccomp", "OCIRuntimeSpec", "Diagnostics"]),
+        .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "CSeccomp", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]
 )

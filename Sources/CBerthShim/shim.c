@@ -6,11 +6,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -119,6 +122,11 @@ int bt_cap_last_cap(void) {
     int last = CAP_LAST_CAP;
     while (prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0) last++;
     return last;
+}
+int bt_memfd_create(const char *name) { return (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC); }
+int bt_seccomp_set_filter(unsigned int flags, const void *instructions, unsigned short count) {
+    struct sock_fprog prog = {.len = count, .filter = (struct sock_filter *)instructions};
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 }
 int bt_personality(unsigned long persona) { return personality(persona); }
 int bt_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable) {

@@ -4,6 +4,7 @@ import LinuxSyscalls
 import LiteJSON
 import OCIRuntimeSpec
 import RootFilesystem
+import Seccomp
 
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +36,7 @@ public enum ContainerInit {
                     : nil)
                 try sync.send(.ready)
                 close(syncFD)
+                try loadSeccompLate(plan)
                 try plan.executable.exec()
             }
             try setUp(plan, sync: sync)
@@ -43,6 +45,7 @@ public enum ContainerInit {
             try HookRunner.run(plan.spec.hooks?.startContainer, phase: "startContainer",
                                stateJSON: plan.stateJSON(status: .created))
             close(syncFD)
+            try loadSeccompLate(plan)
             try plan.executable.exec()
         } catch {
             let message = (error as? BerthError)?.message ?? "\(error)"
@@ -62,7 +65,14 @@ public enum ContainerInit {
         }
         let bootstrap = try LiteJSONDecoder().decode(InitBootstrap.self, from: bytes)
         let spec = try Spec.decode(Array(bootstrap.config.utf8))
-        return try InitPlan(bootstrap: bootstrap, spec: spec, consoleSocket: passedFD)
+        var plan = try InitPlan(bootstrap: bootstrap, spec: spec, consoleSocket: passedFD)
+        if bootstrap.hasSeccomp {
+            guard let (message, _) = try sync.receive(), case .seccomp(let filter) = message else {
+                throw BerthError(.internalError, "init: no seccomp message")
+            }
+            plan.seccomp = try CompiledSeccompFilter(encoded: filter)
+        }
+        return plan
     }
 
     static func setUp(_ plan: InitPlan, sync: SyncSocket) throws {
@@ -111,6 +121,11 @@ public enum ContainerInit {
     static func setUpProcess(_ plan: InitPlan, console: Console?) throws {
         let process = plan.process
         try console?.attachStdio()
+        if process.noNewPrivileges != true {
+            // Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter: before the
+            // capabilities are dropped (runc does the same).
+            try plan.seccomp?.load()
+        }
         try Identity.apply(process: process, inUserNamespace: plan.bootstrap.inUserNamespace)
         try BerthError.wrap("chdir to cwd \(process.cwd)") { try changeDirectory(process.cwd) }
         try closeStrayDescriptors(keeping: plan.bootstrap.preserveFds)
@@ -119,6 +134,12 @@ public enum ContainerInit {
             try syscall("set no_new_privs") { bt_set_no_new_privs() }
         }
         try SecurityModules.apply(process: process, spec: plan.spec)
+    }
+
+    /// With no_new_privs the filter goes on as close to execve as possible, so that the
+    /// runtime's own last system calls need not be allowed by the profile (runc's order).
+    static func loadSeccompLate(_ plan: InitPlan) throws {
+        if plan.process.noNewPrivileges == true { try plan.seccomp?.load() }
     }
 
     /// Opens a path of the container from inside it (`exec` joined its mount namespace, whose

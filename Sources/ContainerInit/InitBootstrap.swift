@@ -27,6 +27,8 @@ public struct InitBootstrap: Codable, Sendable {
     /// For `exec`: the JSON of the process to run in the running container (config.json's
     /// `process` is then only where seccomp and the like come from).
     public var execProcess: String?
+    /// A `seccomp` message with the compiled filter follows the bootstrap.
+    public var hasSeccomp: Bool
 
     public init(id: String, bundle: String, rootfs: String, config: String, noPivot: Bool,
                 noNewKeyring: Bool, preserveFds: Int, hasConsoleSocket: Bool, inUserNamespace: Bool,
@@ -45,5 +47,6 @@ public struct InitBootstrap: Codable, Sendable {
         self.state = state
         self.fifoFD = fifoFD
         self.execProcess = nil
+        self.hasSeccomp = false
     }
 }

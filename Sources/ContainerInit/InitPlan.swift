@@ -1,6 +1,7 @@
 import Diagnostics
 import LiteJSON
 import OCIRuntimeSpec
+import Seccomp
 
 /// The decoded bootstrap and config, and what the init derives from them once.
 struct InitPlan {
@@ -10,6 +11,8 @@ struct InitPlan {
     let executable: Executable
     /// The connected console socket (`--console-socket`), or -1.
     let consoleSocket: Int32
+    /// The compiled seccomp filter, when config.json has one.
+    var seccomp: CompiledSeccompFilter?
 
     /// `exec` into a running container rather than `create`.
     var isExec: Bool { bootstrap.execProcess != nil }

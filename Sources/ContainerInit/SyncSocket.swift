@@ -11,6 +11,8 @@ import Glibc
 public enum SyncMessage: Equatable, Sendable {
     /// runtime → init: the init's configuration (JSON of `InitBootstrap`), maybe with the console socket.
     case bootstrap([UInt8])
+    /// runtime → init: the compiled seccomp filter (`CompiledSeccompFilter.encoded`).
+    case seccomp([UInt8])
     /// runtime → init: the init is in the container's cgroups; go on with the setup.
     case proceed
     /// init → runtime: the mounts are ready; run the prestart and createRuntime hooks now.
@@ -25,6 +27,7 @@ public enum SyncMessage: Equatable, Sendable {
     var typeByte: UInt8 {
         switch self {
         case .bootstrap: UInt8(ascii: "b")
+        case .seccomp: UInt8(ascii: "s")
         case .proceed: UInt8(ascii: "p")
         case .runHooks: UInt8(ascii: "h")
         case .hooksDone: UInt8(ascii: "d")
@@ -35,7 +38,7 @@ public enum SyncMessage: Equatable, Sendable {
 
     var payload: [UInt8] {
         switch self {
-        case .bootstrap(let bytes): bytes
+        case .bootstrap(let bytes), .seccomp(let bytes): bytes
         case .failed(let message): Array(message.utf8)
         default: []
         }
@@ -44,6 +47,7 @@ public enum SyncMessage: Equatable, Sendable {
     init?(type: UInt8, payload: ArraySlice<UInt8>) {
         switch type {
         case UInt8(ascii: "b"): self = .bootstrap(Array(payload))
+        case UInt8(ascii: "s"): self = .seccomp(Array(payload))
         case UInt8(ascii: "p"): self = .proceed
         case UInt8(ascii: "h"): self = .runHooks
         case UInt8(ascii: "d"): self = .hooksDone

@@ -90,7 +90,8 @@ extension Container {
                                         createCgroup: {
                                             try BerthError.wrap("set up cgroup \(cgroupsPath)") { try manager.create(resources: resources) }
                                         },
-                                        console: console, fifo: fifo)
+                                        console: console, fifo: fifo,
+                                        compileSeccomp: { try spec.linux?.seccomp.map { try SeccompCache.compiled($0, root: options.root) } })
             let pid = try launcher.launch()
             do {
                 guard let startTime = Processes.startTime(pid) else {

@@ -67,7 +67,8 @@ extension Container {
         var execSpec = spec
         execSpec.process = exec.process
         let launcher = InitLauncher(spec: execSpec, bootstrap: bootstrap, namespaces: namespaces, cgroup: manager,
-                                    createCgroup: nil, console: console, fifo: nil)
+                                    createCgroup: nil, console: console, fifo: nil,
+                                    compileSeccomp: { try spec.linux?.seccomp.map { try SeccompCache.compiled($0, root: options.root) } })
         let pid = try launcher.launch()
         let master = try terminalPeer.map { try UnixSocket.receiveDescriptor($0) }
         do {

@@ -5,6 +5,7 @@ import Diagnostics
 import LinuxSyscalls
 import LiteJSON
 import OCIRuntimeSpec
+import Seccomp
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,9 @@ struct InitLauncher {
     let console: ConsoleTarget?
     /// The exec fifo the init waits on (`create` only).
     let fifo: FileDescriptor?
+    /// The compiled seccomp filter for config.json's profile, if it has one; made while the init
+    /// starts up.
+    let compileSeccomp: () throws -> CompiledSeccompFilter?
 
     /// Starts the init and returns its host pid once it is set up and waiting for `start`.
     /// On failure the init is killed and reaped before the error is thrown.
@@ -75,10 +79,15 @@ struct InitLauncher {
             // The cgroups are made while the namespaces are made and the init starts up: the two
             // overlap, and the init waits for `proceed` before it does anything for the container.
             var cgroupError: (any Error)?
-            do { try createCgroup?() } catch { cgroupError = error }
+            var seccomp: CompiledSeccompFilter?
+            do {
+                try createCgroup?()
+                seccomp = try compileSeccomp()
+            } catch { cgroupError = error }
             initPid = try handOff(intermediate: intermediate, sync: sync, namespaces: namespaces)
             if let cgroupError { throw cgroupError }
-            try configure(initPid: initPid, sync: sync, bootstrap: bootstrap)
+            bootstrap.hasSeccomp = seccomp != nil
+            try configure(initPid: initPid, sync: sync, bootstrap: bootstrap, seccomp: seccomp)
             return initPid
         } catch {
             if initPid > 0 {
@@ -120,7 +129,7 @@ struct InitLauncher {
     }
 
     /// Phase 2, with the Swift init: oom score, bootstrap, cgroups, hooks, ready.
-    private func configure(initPid: Int32, sync: SyncSocket, bootstrap: InitBootstrap) throws {
+    private func configure(initPid: Int32, sync: SyncSocket, bootstrap: InitBootstrap, seccomp: CompiledSeccompFilter?) throws {
         if let score = spec.process?.oomScoreAdj {
             // Written from the host's /proc: the container's /proc is not to be trusted.
             try BerthError.wrap("set oom_score_adj") { try Files.writeControl("/proc/\(initPid)/oom_score_adj", String(score)) }
@@ -134,6 +143,7 @@ struct InitLauncher {
         }
         try sync.send(.bootstrap(try LiteJSONEncoder().encode(bootstrap)), passing: console?.rawValue ?? -1)
         console?.close()
+        if let seccomp { try sync.send(.seccomp(seccomp.encoded)) }
         try BerthError.wrap("join cgroup") { try cgroup.add(pid: initPid) }
         try sync.send(.proceed)
         while true {

@@ -21,15 +21,17 @@ public struct Features: Codable, Sendable, Equatable {
     }
 
     /// Berth's features.
-    /// - Parameter annotations: extra facts (runc puts its version and commit here).
-    public static func berth(annotations: [String: String]? = nil) -> Features {
+    /// - Parameters:
+    ///   - annotations: extra facts (runc puts its version and commit here).
+    ///   - seccomp: what the seccomp implementation supports (it lives above this module).
+    public static func berth(annotations: [String: String]? = nil, seccomp: SeccompFeatures = .init(enabled: false)) -> Features {
         Features(
             ociVersionMin: "1.0.0",
             ociVersionMax: Spec.version,
             hooks: ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
             mountOptions: [
-                "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion",
-                "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion",
+                "acl", "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion",
+                "lazytime", "loud", "mand", "noacl", "noatime", "nodev", "nodiratime", "noexec", "noiversion",
                 "nolazytime", "nomand", "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private",
                 "rbind", "relatime", "remount", "ro", "rprivate", "rshared", "rslave", "runbindable", "rw",
                 "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable",
@@ -37,10 +39,11 @@ public struct Features: Codable, Sendable, Equatable {
             linux: LinuxFeatures(
                 namespaces: NamespaceType.allCases.map(\.rawValue).sorted(),
                 capabilities: CapabilityName.all,
-                cgroup: .init(v1: true, v2: true, systemd: false),
-                seccomp: .init(enabled: false),
+                cgroup: .init(v1: true, v2: true, systemd: false, rdma: true),
+                seccomp: seccomp,
                 apparmor: .init(enabled: false),
-                selinux: .init(enabled: false)),
+                selinux: .init(enabled: false),
+                intelRdt: .init(enabled: false)),
             annotations: annotations)
     }
 }

@@ -2,6 +2,7 @@ import Diagnostics
 import LinuxSyscalls
 import LiteJSON
 import OCIRuntimeSpec
+import Seccomp
 
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +44,10 @@ enum FeaturesCommand: RuntimeCommand {
 
     static func run(_ arguments: ParsedArguments, context: RuntimeContext) throws -> Int32 {
         _ = try arguments.requirePositionals([], command: name)
-        print(String(decoding: try LiteJSONEncoder(pretty: true).encode(Features.berth()), as: UTF8.self))
+        let seccomp = SeccompFeatures(
+            enabled: true, actions: SeccompFilter.supportedActions, operators: SeccompFilter.supportedOperators,
+            archs: SeccompFilter.supportedArchitectures, knownFlags: SeccompFilter.flags, supportedFlags: SeccompFilter.flags)
+        print(String(decoding: try LiteJSONEncoder(pretty: true).encode(Features.berth(seccomp: seccomp)), as: UTF8.self))
         return 0
     }
 }

@@ -65,12 +65,14 @@ import Testing
         #expect(features.mountOptions == features.mountOptions?.sorted())
         #expect(features.linux?.namespaces == ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"])
         #expect(features.linux?.capabilities == CapabilityName.all)
-        #expect(features.linux?.cgroup == CgroupFeatures(v1: true, v2: true, systemd: false))
+        #expect(features.linux?.cgroup == CgroupFeatures(v1: true, v2: true, systemd: false, rdma: true))
+        #expect(features.linux?.intelRdt?.enabled == false)
+        #expect(features.mountOptions?.contains("noacl") == true)
         #expect(features.linux?.seccomp?.enabled == false)
         #expect(features.linux?.apparmor?.enabled == false)
         let json = String(decoding: try LiteJSONEncoder(pretty: true).encode(features), as: UTF8.self)
         #expect(json.hasPrefix("{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"\(Spec.version)\",\n  \"hooks\": [\n"))
-        #expect(json.contains("\"cgroup\": {\n      \"v1\": true,\n      \"v2\": true,\n      \"systemd\": false\n    }"))
+        #expect(json.contains("\"cgroup\": {\n      \"v1\": true,\n      \"v2\": true,\n      \"systemd\": false,\n      \"rdma\": true\n    }"))
         #expect(!json.contains("null"))
     }
 

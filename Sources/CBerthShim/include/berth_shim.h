@@ -67,6 +67,10 @@ int bt_capbset_read(int cap);
 int bt_ambient_raise(int cap);
 int bt_ambient_clear_all(void);
 int bt_cap_last_cap(void);
+/// memfd_create(2) with MFD_CLOEXEC [hidden].
+int bt_memfd_create(const char *name);
+/// seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) with `count` 8-byte BPF instructions [nowrap].
+int bt_seccomp_set_filter(unsigned int flags, const void *instructions, unsigned short count);
 /// personality(2) [hidden: <sys/personality.h> is not in the Glibc module].
 int bt_personality(unsigned long persona);
 /// capset(2), version 3: each set is two 32-bit words as one 64-bit mask.
