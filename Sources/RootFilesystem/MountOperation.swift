@@ -44,6 +44,8 @@ public struct MountOperation: Sendable, Equatable {
     public var propagation: [MountFlags]
     /// A tmpfs without "mode=": give it the mode of the directory it covers, as runc does.
     public var keepsDirectoryMode: Bool
+    /// Fill the new tmpfs with a copy of the directory it covers ("tmpcopyup").
+    public var copyUp = false
     /// Operations to run instead when the kernel refuses this one with EPERM (sysfs in a user
     /// namespace that does not own its network namespace).
     public var fallback: [MountOperation]

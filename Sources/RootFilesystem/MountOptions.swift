@@ -13,6 +13,9 @@ public struct MountOptions: Sendable, Equatable {
     public var propagation: [MountFlags] = []
     /// Everything mount(2) does not know as a flag, in order ("mode=755", "size=65536k").
     public var data: [String] = []
+    /// "tmpcopyup": a tmpfs starts with a copy of the directory it covers (podman's
+    /// `--read-only` mounts /tmp, /var/tmp and /run this way).
+    public var copyUp = false
 
     public init(flags: MountFlags = [], clearedFlags: MountFlags = [], propagation: [MountFlags] = [], data: [String] = []) {
         self.flags = flags
@@ -23,7 +26,7 @@ public struct MountOptions: Sendable, Equatable {
 
     /// Parses a spec mount's `options`.
     /// - Throws: `invalidArgument` "unsupported mount option" for options runc implements outside
-    ///   mount(2) (tmpcopyup, idmap, recursive attributes) that Berth does not.
+    ///   mount(2) (idmap, recursive attributes) that Berth does not.
     public init(parsing options: [String]) throws {
         for option in options {
             if let (flag, clears) = Self.flagTable[option] {
@@ -36,6 +39,8 @@ public struct MountOptions: Sendable, Equatable {
                 }
             } else if let change = Self.propagationTable[option] {
                 propagation.append(change)
+            } else if option == "tmpcopyup" {
+                copyUp = true
             } else if Self.unsupported.contains(option) || option.hasPrefix("idmap") {
                 throw BerthError.invalid("unsupported mount option \"\(option)\"")
             } else if !option.isEmpty {
@@ -81,7 +86,7 @@ public struct MountOptions: Sendable, Equatable {
 
     /// Options runc handles itself (copy-up, id-mapped and recursive-attribute mounts).
     static let unsupported: Set<String> = [
-        "tmpcopyup", "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
+        "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
         "rnodiratime", "rdiratime", "rrelatime", "rnorelatime", "rnoatime", "ratime",
         "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
     ]

@@ -124,12 +124,14 @@ public struct MountPlan: Sendable, Equatable {
     }
 
     static func plainMount(_ mount: Mount, type: String, destination: String, options: MountOptions) -> MountOperation {
-        MountOperation(
+        var operation = MountOperation(
             source: mount.source ?? type, destination: destination, fsType: type, flags: options.flags,
             data: options.dataString,
             target: type == "proc" || type == "sysfs" ? .directoryNoFollow : .directory,
             clearedFlags: options.clearedFlags, propagation: options.propagation,
             keepsDirectoryMode: type == "tmpfs" && !options.data.contains { $0.hasPrefix("mode=") })
+        operation.copyUp = options.copyUp && type == "tmpfs"
+        return operation
     }
 
     // MARK: - Checks

@@ -72,6 +72,8 @@ extension RootfsSetup {
             data = "mode=" + String(mode, radix: 8) + (data.isEmpty ? "" : "," + data)
         }
         let action = "mount \(operation.fsType ?? operation.source) on \(destination)"
+        // The covered directory, opened before the tmpfs hides it: the source of "tmpcopyup".
+        let covered = operation.copyUp && existed ? try FileDescriptor.open(at: target, ".", O_RDONLY | O_DIRECTORY) : nil
         var flags = operation.flags
         while true {
             do {
@@ -86,6 +88,12 @@ extension RootfsSetup {
                     try perform(fallback, resolver)
                 }
                 return
+            }
+        }
+        if let covered {
+            let copy = try resolver.open(destination, flags: O_RDONLY | O_DIRECTORY)
+            try BerthError.wrap("copy \(destination) up into its tmpfs (in \(config.rootfs))") {
+                try DirectoryCopy.copyContents(of: covered, into: copy)
             }
         }
         guard operation.bindRemount != nil || operation.recursiveReadOnly || !operation.propagation.isEmpty else { return }

@@ -77,7 +77,13 @@ import Glibc
         #expect(parsed.dataString == "newinstance,ptmxmode=0666,mode=0620,gid=5")
     }
 
-    @Test(arguments: ["tmpcopyup", "idmap", "idmap=uids=0-1000-10", "rro", "rnosuid"])
+    @Test func tmpcopyupIsNotMountData() throws {
+        let parsed = try MountOptions(parsing: ["nosuid", "tmpcopyup", "size=1m"])
+        #expect(parsed.copyUp)
+        #expect(parsed.dataString == "size=1m")
+    }
+
+    @Test(arguments: ["idmap", "idmap=uids=0-1000-10", "rro", "rnosuid"])
     func unsupported(_ option: String) {
         expectError("unsupported mount option") { _ = try MountOptions(parsing: [option]) }
     }

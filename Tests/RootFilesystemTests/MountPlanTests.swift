@@ -197,10 +197,20 @@ enum Examples {
     }
 
     @Test func unsupportedOptionNamesTheMount() {
-        let spec = Examples.spec([Mount(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup"])])
-        expectError("mount /tmp: unsupported mount option \"tmpcopyup\"") {
+        let spec = Examples.spec([Mount(destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["rro"])])
+        expectError("mount /tmp: unsupported mount option \"rro\"") {
             _ = try MountPlan(RootfsConfig(rootfs: "/r", spec: spec))
         }
+    }
+
+    /// podman's --read-only: tmpfs mounts that start with a copy of what they cover.
+    @Test func tmpcopyupMarksTheTmpfsOperation() throws {
+        let spec = Examples.spec([Mount(destination: "/run", type: "tmpfs", source: "tmpfs",
+                                        options: ["rw", "rprivate", "nosuid", "nodev", "tmpcopyup"])])
+        let plan = try MountPlan(RootfsConfig(rootfs: "/r", spec: spec))
+        let run = operations(plan).first { $0.destination == "/run" }
+        #expect(run?.copyUp == true)
+        #expect(run?.data.contains("tmpcopyup") == false)
     }
 }
 

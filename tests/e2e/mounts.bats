@@ -141,3 +141,24 @@ bind() { # bind SOURCE DEST OPTIONS-JSON
 	[ -n "$root_line" ]
 	! grep -q ' /work' <<<"$output"
 }
+
+@test "tmpfs with tmpcopyup starts with a copy of the directory it covers (podman --read-only)" {
+	mkdir -p "$ROOTFS/data/sub"
+	echo hello >"$ROOTFS/data/file"
+	ln -s file "$ROOTFS/data/link"
+	chmod 0750 "$ROOTFS/data/sub"
+	chown 1000:1000 "$ROOTFS/data/sub"
+	cfg '.root.readonly = true
+		| .mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
+		               "options": ["rw", "rprivate", "nosuid", "nodev", "tmpcopyup"]}]'
+	sh_run 'cat /data/file; readlink /data/link; /probe stat /data/sub; echo new > /data/new && cat /data/new; grep " /data " /proc/self/mountinfo | cut -d" " -f9'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = hello ]
+	[ "${lines[1]}" = file ]
+	[[ "${lines[2]}" == "type=dir mode=0750 "*"uid=1000 gid=1000"* ]]
+	[ "${lines[3]}" = new ]
+	[ "${lines[4]}" = tmpfs ]
+	# the image itself is untouched
+	[ ! -e "$ROOTFS/data/new" ]
+}
