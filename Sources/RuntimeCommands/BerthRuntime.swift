@@ -39,8 +39,9 @@ public enum BerthRuntime {
         signal(SIGPIPE, SIG_IGN)
         var log = RuntimeLog(path: nil, json: false, debug: false)
         do {
-            let split = argv.dropFirst().firstIndex(where: { word in commands.contains { $0.name == word } }) ?? argv.endIndex
-            let global = try ParsedArguments(argv[1..<split], options: globalOptions)
+            // Global options end at the first other word, the command: an unknown command's own
+            // flags are not taken for global ones, and --log is set up before anything can fail.
+            let global = try ParsedArguments(argv.dropFirst(), options: globalOptions, positionalsEndFlags: true)
             log = RuntimeLog(path: global.value("log"), json: global.value("log-format") == "json", debug: global.flag("debug"))
             if let format = global.value("log-format"), format != "json" && format != "text" {
                 throw BerthError.invalid("invalid log format \"\(format)\": use text or json")
@@ -49,12 +50,11 @@ public enum BerthRuntime {
                 print("berth-runtime version \(version)\nspec: \(Spec.version)")
                 return 0
             }
-            guard split < argv.endIndex else {
-                if global.flag("help") || global.positionals.isEmpty { print(helpText); return 0 }
-                throw BerthError.invalid("no such command: \(global.positionals[0])")
+            guard let name = global.positionals.first else { print(helpText); return 0 }
+            guard let command = commands.first(where: { $0.name == name }) else {
+                throw BerthError.invalid("no such command: \(name)")
             }
-            let command = commands.first { $0.name == argv[split] }!
-            let arguments = try ParsedArguments(argv[(split + 1)...], options: command.options + [.flag("help", "h", help: "show help")],
+            let arguments = try ParsedArguments(global.positionals.dropFirst(), options: command.options + [.flag("help", "h", help: "show help")],
                                                 positionalsEndFlags: command.positionalsEndFlags)
             if arguments.flag("help") {
                 print(command.helpText)
