@@ -1,6 +1,6 @@
 # Berth: build, test and benchmark.  Everything runs as root on Debian 12.
 #   make demo    build, then run a busybox container with berth-runtime
-#   make test    deps + build + probe + unit + e2e (berth-runtime) + e2e-runc
+#   make test    deps + build + probe + unit + e2e (berth-runtime) + e2e-runc + clients
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -13,7 +13,7 @@ PROBE := tests/probe/probe
 DEB_PACKAGES := runc crun busybox-static bats jq hyperfine gcc libc6-dev make iproute2 \
 	python3 uidmap time util-linux bsdextrautils libseccomp-dev
 
-.PHONY: all deps build probe unit e2e e2e-runc test demo bench clean
+.PHONY: all deps build probe unit e2e e2e-runc clients test demo bench clean
 
 all: build
 
@@ -50,7 +50,29 @@ e2e: probe
 e2e-runc: probe
 	RUNTIME=/usr/sbin/runc bats $(BATS_FLAGS) tests/e2e
 
-test: deps build probe unit e2e e2e-runc
+# Real, independent clients against $(RUNTIME) (tests/clients/): the runtime called the way
+# the managers call it, podman + conmon, containerd + its runc shim + ctr. Each script
+# installs the Debian packages it needs, cleans up after itself and must end with
+# "N passed, 0 failed". The offline busybox images are built once and reused (IMAGES_DIR).
+CLIENT_SCRIPTS := runtime-cli-check podman-with containerd-with
+CLIENT_IMAGES := out/clients/images
+
+$(CLIENT_IMAGES)/IMAGES.txt: tests/clients/make-test-images.sh
+	tests/clients/make-test-images.sh $(CLIENT_IMAGES) >/dev/null
+
+clients: $(CLIENT_IMAGES)/IMAGES.txt
+	@test -x $(RUNTIME) || { echo "clients: $(RUNTIME) is not built (make build)" >&2; exit 2; }
+	@mkdir -p out/clients; status=0; summary=""; \
+	for s in $(CLIENT_SCRIPTS); do \
+		echo "== tests/clients/$$s.sh $(RUNTIME)"; start=$$SECONDS; \
+		IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) tests/clients/$$s.sh $(RUNTIME) 2>&1 | tee out/clients/$$s.log; \
+		rc=$${PIPESTATUS[0]}; last=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' out/clients/$$s.log | tail -n 1); \
+		summary+="$$(printf '  %-18s %-22s exit %s, %ss' "$$s" "$${last:-no result}" "$$rc" "$$((SECONDS - start))")"$$'\n'; \
+		[ "$$rc" = 0 ] && tail -n 1 out/clients/$$s.log | grep -Eq '^[0-9]+ passed, 0 failed$$' || status=1; \
+	done; \
+	printf 'clients (%s):\n%s' "$(RUNTIME)" "$$summary"; exit $$status
+
+test: deps build probe unit e2e e2e-runc clients
 
 demo: deps build
 	RUNTIME=$(RUNTIME) tests/demo.sh
