@@ -79,6 +79,7 @@ demo: deps build
 
 bench: deps build
 	BERTH_RUNTIME=$(RUNTIME) bench/run.sh
+	BERTH_RUNTIME=$(RUNTIME) bench/exec.sh
 
 clean:
 	rm -f $(PROBE)
