@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                      # berth-runtime from .build/release if built
 #   BERTH_RUNTIME=/path/to/berth-runtime RUNS=50 RSS_RUNS=20 bench/run.sh
+#   SECCOMP_PROFILE=Tests/SeccompTests/Fixtures/podman-default-seccomp.json bench/run.sh
 #
 # Every run uses a fresh container id ($$ of hyperfine's shell) and its
 # runtime's own --root; foreground `run` deletes the container when it exits,
@@ -48,6 +49,12 @@ cp /bin/busybox "$BUNDLE/rootfs/bin/busybox"
 ln -s busybox "$BUNDLE/rootfs/bin/true"
 jq --arg cg "/$CG_PARENT/bench" '.process.args = ["/bin/true"] | .linux.cgroupsPath = $cg' \
 	"$REPO/tests/e2e/config.template.json" >"$BUNDLE/config.json"
+# SECCOMP_PROFILE=FILE: a linux.seccomp object for every run (podman's default profile:
+# Tests/SeccompTests/Fixtures/podman-default-seccomp.json).
+if [ -n "${SECCOMP_PROFILE:-}" ]; then
+	jq --slurpfile s "$SECCOMP_PROFILE" '.linux.seccomp = $s[0]' "$BUNDLE/config.json" >"$BUNDLE/config.json.tmp"
+	mv "$BUNDLE/config.json.tmp" "$BUNDLE/config.json"
+fi
 
 # The hybrid wrapper (the idea of shared/clients/make-hybrid-wrapper.sh): runs a runtime in a
 # private mount namespace without /sys/fs/cgroup/unified. crun needs it on this host; berth-runtime
