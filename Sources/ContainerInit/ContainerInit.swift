@@ -31,7 +31,7 @@ public enum ContainerInit {
             if plan.isExec {
                 // `exec`: already in the container's namespaces and root; only the process's
                 // own settings remain, and it runs at once.
-                try setUpProcess(plan, console: try plan.process.terminal == true
+                try setUpProcess(plan, sync: sync, console: try plan.process.terminal == true
                     ? Console.create(socket: plan.consoleSocket, size: plan.process.consoleSize, open: openInContainer)
                     : nil)
                 try sync.send(.ready)
@@ -113,18 +113,19 @@ public enum ContainerInit {
         try setHostnames(spec)
         try writeSysctls(spec.linux?.sysctl)
         try BerthError.wrap("finalize rootfs") { try rootfs.finalize() }
-        try setUpProcess(plan, console: console)
+        try setUpProcess(plan, sync: sync, console: console)
     }
 
     /// What `create` and `exec` share: stdio, rlimits, identity, capabilities, cwd, descriptors,
     /// no_new_privs.
-    static func setUpProcess(_ plan: InitPlan, console: Console?) throws {
+    static func setUpProcess(_ plan: InitPlan, sync: SyncSocket, console: Console?) throws {
         let process = plan.process
         try console?.attachStdio()
+        var listener: FileDescriptor?
         if process.noNewPrivileges != true {
             // Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter: before the
             // capabilities are dropped (runc does the same).
-            try plan.seccomp?.load()
+            listener = try plan.seccomp?.load()
         }
         try Identity.apply(process: process, inUserNamespace: plan.bootstrap.inUserNamespace)
         try BerthError.wrap("chdir to cwd \(process.cwd)") { try changeDirectory(process.cwd) }
@@ -134,12 +135,19 @@ public enum ContainerInit {
             try syscall("set no_new_privs") { bt_set_no_new_privs() }
         }
         try SecurityModules.apply(process: process, spec: plan.spec)
+        if process.noNewPrivileges == true && plan.seccomp?.hasListener == true {
+            // The listener must reach the runtime, which only listens until `ready`.
+            listener = try plan.seccomp?.load()
+        }
+        if let listener {
+            try sync.send(.seccompListener, passing: listener.rawValue)
+        }
     }
 
     /// With no_new_privs the filter goes on as close to execve as possible, so that the
     /// runtime's own last system calls need not be allowed by the profile (runc's order).
     static func loadSeccompLate(_ plan: InitPlan) throws {
-        if plan.process.noNewPrivileges == true { try plan.seccomp?.load() }
+        if plan.process.noNewPrivileges == true && plan.seccomp?.hasListener != true { try plan.seccomp?.load() }
     }
 
     /// Opens a path of the container from inside it (`exec` joined its mount namespace, whose

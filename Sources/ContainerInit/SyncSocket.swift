@@ -15,6 +15,9 @@ public enum SyncMessage: Equatable, Sendable {
     case seccomp([UInt8])
     /// runtime → init: the init is in the container's cgroups; go on with the setup.
     case proceed
+    /// init → runtime: the seccomp notification listener is passed with this message, for the
+    /// agent at `listenerPath`.
+    case seccompListener
     /// init → runtime: the mounts are ready; run the prestart and createRuntime hooks now.
     case runHooks
     /// runtime → init: the hooks ran.
@@ -29,6 +32,7 @@ public enum SyncMessage: Equatable, Sendable {
         case .bootstrap: UInt8(ascii: "b")
         case .seccomp: UInt8(ascii: "s")
         case .proceed: UInt8(ascii: "p")
+        case .seccompListener: UInt8(ascii: "l")
         case .runHooks: UInt8(ascii: "h")
         case .hooksDone: UInt8(ascii: "d")
         case .ready: UInt8(ascii: "r")
@@ -49,6 +53,7 @@ public enum SyncMessage: Equatable, Sendable {
         case UInt8(ascii: "b"): self = .bootstrap(Array(payload))
         case UInt8(ascii: "s"): self = .seccomp(Array(payload))
         case UInt8(ascii: "p"): self = .proceed
+        case UInt8(ascii: "l"): self = .seccompListener
         case UInt8(ascii: "h"): self = .runHooks
         case UInt8(ascii: "d"): self = .hooksDone
         case UInt8(ascii: "r"): self = .ready

@@ -147,7 +147,7 @@ struct InitLauncher {
         try BerthError.wrap("join cgroup") { try cgroup.add(pid: initPid) }
         try sync.send(.proceed)
         while true {
-            guard let (message, _) = try sync.receive() else {
+            guard let (message, passedFD) = try sync.receive() else {
                 let status = (try? Processes.wait(initPid)).map(Processes.exitCode(fromWaitStatus:)) ?? -1
                 throw BerthError(.internalError, "container init exited unexpectedly (status \(status))")
             }
@@ -159,6 +159,11 @@ struct InitLauncher {
                 try HookRunner.run(spec.hooks?.prestart, phase: "prestart", stateJSON: json)
                 try HookRunner.run(spec.hooks?.createRuntime, phase: "createRuntime", stateJSON: json)
                 try sync.send(.hooksDone)
+            case .seccompListener:
+                let listener = FileDescriptor(passedFD)
+                try BerthError.wrap("hand the seccomp listener to \(spec.linux?.seccomp?.listenerPath ?? "")") {
+                    try SeccompAgent.send(listener, spec: spec, pid: initPid, state: bootstrap.state)
+                }
             case .ready:
                 return
             case .failed(let text):

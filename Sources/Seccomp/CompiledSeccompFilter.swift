@@ -35,13 +35,22 @@ public struct CompiledSeccompFilter: Equatable, Sendable {
         instructions = Array(bytes[4...])
     }
 
+    /// SECCOMP_FILTER_FLAG_NEW_LISTENER: loading returns the notification descriptor.
+    public static let newListenerFlag: UInt32 = 8
+
+    /// The filter hands system calls to an agent: loading it yields a listener descriptor.
+    public var hasListener: Bool { flags & Self.newListenerFlag != 0 }
+
     /// Loads the filter into the calling thread (seccomp(2), SECCOMP_SET_MODE_FILTER). Without
     /// no_new_privs the kernel requires CAP_SYS_ADMIN.
-    public func load() throws {
+    /// - Returns: the notification listener when the filter has SCMP_ACT_NOTIFY rules.
+    @discardableResult
+    public func load() throws -> FileDescriptor? {
         let count = UInt16(instructions.count / 8)
-        try syscall("seccomp: load filter") {
+        let result = try syscall("seccomp: load filter") {
             instructions.withUnsafeBytes { bt_seccomp_set_filter(flags, $0.baseAddress, count) }
         }
+        return hasListener ? FileDescriptor(result) : nil
     }
 }
 
@@ -59,6 +68,7 @@ extension PreparedSeccompFilter {
             case .specAllow: flags |= 4  // SECCOMP_FILTER_FLAG_SPEC_ALLOW
             }
         }
+        if program.usesNotify { flags |= CompiledSeccompFilter.newListenerFlag }
         return CompiledSeccompFilter(flags: flags, instructions: try memfd.readAll())
     }
 }

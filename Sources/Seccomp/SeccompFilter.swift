@@ -34,9 +34,9 @@ public enum SeccompFilter {
 
     // MARK: - Features
 
-    /// The action names berth-runtime applies (not `SCMP_ACT_NOTIFY`: no agent hand-off yet).
+    /// The action names berth-runtime applies.
     public static var supportedActions: [String] {
-        SeccompAction.allNames.filter { $0 != "SCMP_ACT_NOTIFY" }
+        SeccompAction.allNames
     }
 
     /// The `SCMP_CMP_*` operator names.

@@ -81,12 +81,14 @@ public struct SeccompProgram: Equatable, Sendable {
         }
     }
 
-    /// Refuses what berth-runtime cannot do yet: `SCMP_ACT_NOTIFY` needs the runtime to hand
-    /// the notification descriptor to the agent at `listenerPath`.
+    /// True when a rule hands system calls to a user-space agent (`SCMP_ACT_NOTIFY`).
+    public var usesNotify: Bool { defaultAction == .notify || rules.contains { $0.action == .notify } }
+
+    /// Refuses `SCMP_ACT_NOTIFY` as the default action (the agent's own system calls would
+    /// block, as runc refuses it) and without a `listenerPath` to hand the descriptor to.
     /// - Throws: `BerthError(.invalidArgument)` naming the field.
     public func checkSupported() throws {
-        let notifies = defaultAction == .notify || rules.contains { $0.action == .notify }
-        guard notifies else { return }
+        guard usesNotify else { return }
         if defaultAction == .notify {
             throw BerthError.invalid(
                 "config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action")
@@ -94,7 +96,5 @@ public struct SeccompProgram: Equatable, Sendable {
         guard let path = listenerPath, !path.isEmpty else {
             throw BerthError.invalid("config.json: linux.seccomp.listenerPath: required by SCMP_ACT_NOTIFY")
         }
-        throw BerthError.invalid(
-            "config.json: linux.seccomp: SCMP_ACT_NOTIFY (listenerPath \(path)) is not supported by berth-runtime")
     }
 }

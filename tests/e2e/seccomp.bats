@@ -114,3 +114,34 @@ allow_but() {
 	[[ "$stderr" == *SCMP_ARCH_VAX* ]]
 	assert_clean bad
 }
+
+@test "seccomp: SCMP_ACT_NOTIFY hands the listener and the process state to the agent at listenerPath" {
+	AGENT_SOCK=$E2E_TMP/agent.sock
+	python3 "$REPO_DIR/tests/lib/seccomp-agent.py" "$AGENT_SOCK" --timeout 10 >"$E2E_TMP/agent.json" 2>"$E2E_TMP/agent.err" </dev/null 3>&- &
+	AGENT_PID=$!
+	wait_path "$AGENT_SOCK.ready"
+	cfg --arg p "$AGENT_SOCK" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p,
+		"listenerMetadata": "berth-test", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
+	args /probe exit 0
+	create c1
+	wait "$AGENT_PID"
+	report=$(cat "$E2E_TMP/agent.json")
+	echo "$report"
+	[ "$(jq -r .nfds <<<"$report")" = 1 ]
+	[ "$(jq -r .fd_kind <<<"$report")" = "anon_inode:seccomp notify" ]
+	[ "$(jq -c .message.fds <<<"$report")" = '["seccompFd"]' ]
+	[ "$(jq -r .message.metadata <<<"$report")" = berth-test ]
+	[ "$(jq -r .message.state.id <<<"$report")" = c1 ]
+	[ "$(jq -r .message.pid <<<"$report")" = "$(cat "$E2E_TMP/c1.pid")" ]
+	rt start c1
+	wait_status c1 stopped
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY without listenerPath fails create" {
+	cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}'
+	args /bin/true
+	run --separate-stderr create c1
+	echo "$stderr"
+	[ "$status" -ne 0 ]
+	assert_clean c1
+}
