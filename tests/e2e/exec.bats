@@ -3,7 +3,7 @@
 
 load helpers
 
-RECV=$REPO_DIR/tests/lib/console-socket-recv.py
+RECV=$REPO_DIR/tests/clients/console-socket-recv.py
 
 # A running container c1 whose init sleeps.
 start_sleeper() {

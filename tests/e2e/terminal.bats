@@ -4,7 +4,7 @@
 
 load helpers
 
-RECV=$REPO_DIR/tests/lib/console-socket-recv.py
+RECV=$REPO_DIR/tests/clients/console-socket-recv.py
 
 # Start the receiver in the background; sets SOCK and RECV_PID.
 start_receiver() {
