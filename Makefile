@@ -63,6 +63,7 @@ $(CLIENT_IMAGES)/IMAGES.txt: tests/clients/make-test-images.sh
 clients: $(CLIENT_IMAGES)/IMAGES.txt
 	@test -x $(RUNTIME) || { echo "clients: $(RUNTIME) is not built (make build)" >&2; exit 2; }
 	@mkdir -p out/clients; status=0; summary=""; \
+	had_parent=$$(ls -d /sys/fs/cgroup/*/berth 2>/dev/null); \
 	for s in $(CLIENT_SCRIPTS); do \
 		echo "== tests/clients/$$s.sh $(RUNTIME)"; start=$$SECONDS; \
 		IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) tests/clients/$$s.sh $(RUNTIME) 2>&1 | tee out/clients/$$s.log; \
@@ -70,6 +71,8 @@ clients: $(CLIENT_IMAGES)/IMAGES.txt
 		summary+="$$(printf '  %-18s %-22s exit %s, %ss' "$$s" "$${last:-no result}" "$$rc" "$$((SECONDS - start))")"$$'\n'; \
 		[ "$$rc" = 0 ] && tail -n 1 out/clients/$$s.log | grep -Eq '^[0-9]+ passed, 0 failed$$' || status=1; \
 	done; \
+	: "the runtime's default cgroup parent /berth, emptied by delete: gone again if we made it"; \
+	[ -n "$$had_parent" ] || rmdir /sys/fs/cgroup/*/berth 2>/dev/null || true; \
 	printf 'clients (%s):\n%s' "$(RUNTIME)" "$$summary"; exit $$status
 
 test: deps build probe unit e2e e2e-runc clients
