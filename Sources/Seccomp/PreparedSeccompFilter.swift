@@ -69,14 +69,7 @@ public final class PreparedSeccompFilter {
         if rc < 0 { throw Self.failure("add rule for system call \(rule.name)", rc) }
     }
 
-    /// Generates the BPF program and loads it into the calling thread (`seccomp_load`).
-    /// - Throws: `BerthError(.system)` with the kernel's errno.
-    public func load() throws {
-        let rc = seccomp_load(context)
-        if rc < 0 { throw Self.failure("load filter", rc) }
-    }
-
-    /// Writes the BPF program to `fd` (`seccomp_export_bpf`): what `load()` would hand the kernel.
+    /// Writes the BPF program to `fd` (`seccomp_export_bpf`): what libseccomp would hand the kernel.
     public func exportBPF(to fd: Int32) throws {
         let rc = seccomp_export_bpf(context, fd)
         if rc < 0 { throw Self.failure("export filter", rc) }

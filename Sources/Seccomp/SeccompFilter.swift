@@ -2,22 +2,11 @@ import CSeccomp
 import Diagnostics
 import OCIRuntimeSpec
 
-/// Applies `linux.seccomp` to the calling process with libseccomp.
-///
-/// The container's init calls it last, right before it execs the container process, so that its
-/// own system calls are not filtered (runc's `standard_init_linux.go`). Without no_new_privs
-/// the kernel wants CAP_SYS_ADMIN for it, so then it must come before capabilities are dropped.
+/// `linux.seccomp` through libseccomp: translated, built and compiled to BPF by the runtime
+/// (`prepare(_:).compile()`); the container's init loads the result (`CompiledSeccompFilter`).
 public enum SeccompFilter {
-    /// Translates, compiles and loads the filter: `prepare(seccomp).load()`.
-    /// - Parameter seccomp: the spec's `linux.seccomp`.
-    /// - Throws: `BerthError(.invalidArgument)` for a bad profile, `.system` when libseccomp or
-    ///   the kernel refuse it.
-    public static func load(_ seccomp: OCIRuntimeSpec.Seccomp) throws {
-        try prepare(seccomp).load()
-    }
-
-    /// Translates and compiles the filter without loading it, so that a bad profile fails before
-    /// the container is reported created, and the load itself is one step right before exec.
+    /// Translates and builds the libseccomp filter, so that a bad profile fails before the
+    /// container is reported created.
     /// - Throws: as `load(_:)`, except for the kernel's part.
     public static func prepare(_ seccomp: OCIRuntimeSpec.Seccomp) throws -> PreparedSeccompFilter {
         let program = try SeccompProgram(seccomp)
