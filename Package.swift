@@ -3,6 +3,7 @@
 // Dependencies point down only:
 //   CLIs → Commands → ContainerRuntime → ContainerInit → RootFilesystem → Cgroups
 //        → OCIRuntimeSpec → LiteJSON;  everything → LinuxSyscalls → CBerthShim; Diagnostics.
+//   EngineCommands → (Registry, ImageArchive) → ImageStore → (LayerArchive, ImageSpec, Hashing).
 import PackageDescription
 
 let package = Package(
@@ -34,7 +35,18 @@ let package = Package(
         .executableTarget(
             name: "RuntimeCLI", dependencies: ["RuntimeCommands"],
             linkerSettings: [.unsafeFlags(["-static-executable"])]),
+        // Images: OCI types, sha256 (OpenSSL's libcrypto), layer tarballs (libarchive), the store,
+        // the registry client and image archives.
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+        .target(name: "Hashing", dependencies: ["CCrypto"]),
+        .target(name: "ImageSpec", dependencies: ["Hashing", "LiteJSON", "Diagnostics"]),
+        .systemLibrary(name: "CArchive", path: "Sources/CArchive"),
+        .target(name: "LayerArchive", dependencies: ["CArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "CBerthShim", "Diagnostics"]),
+        .target(name: "ImageStore", dependencies: ["LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        .target(name: "Registry", dependencies: ["ImageStore", "LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        .target(name: "ImageArchive", dependencies: ["ImageStore", "LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "EngineCommands", dependencies: [
+            "Registry", "ImageArchive", "ImageStore", "ImageSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "EngineCLI", dependencies: ["EngineCommands"]),
@@ -47,6 +59,11 @@ let package = Package(
         .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime", "Seccomp", "OCIRuntimeSpec", "Diagnostics"]),
         .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "CSeccomp", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImageSpecTests", dependencies: ["ImageSpec", "Hashing", "LiteJSON", "Diagnostics"]),
+        .testTarget(name: "LayerArchiveTests", dependencies: ["LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "Diagnostics"]),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "LayerArchive", "ImageSpec", "LinuxSyscalls", "Diagnostics"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "ImageSpec", "LiteJSON", "Diagnostics"]),
+        .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "ImageStore", "LayerArchive", "ImageSpec", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]
 )

@@ -1,3 +1,3 @@
 import EngineCommands
 
-BerthCommand.main()
+await BerthCommand.runMain()

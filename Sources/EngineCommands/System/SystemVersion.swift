@@ -8,7 +8,7 @@ struct SystemVersion: ParsableCommand {
     )
 
     func run() throws {
-        print(SystemVersion.report())
+        emit(SystemVersion.report())
     }
 
     /// The report: a "Client:" header, then one indented, aligned line per field.

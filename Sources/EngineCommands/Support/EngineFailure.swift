@@ -1,0 +1,50 @@
+import ArgumentParser
+import Diagnostics
+
+/// An error `berth` reports and the exit status it leaves with: docker's CLI exits 1 when a
+/// command fails, 125 when the engine could not run a container, 126/127 when the command in
+/// the container cannot be invoked / found.
+public struct EngineFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var exitCode: Int32
+
+    public init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    public var description: String { message }
+}
+
+extension BerthCommand {
+    /// Parses the command line, runs the command and exits: errors print one line,
+    /// `Error: <lower-case message>`, on stderr; usage errors exit 125 as docker's do.
+    public static func runMain() async -> Never {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(withError: nil)
+        } catch let failure as EngineFailure {
+            FileOutput.standardError.write("Error: \(failure.message)\n")
+            exit(withError: ExitCode(failure.exitCode))
+        } catch let error as BerthError {
+            FileOutput.standardError.write("Error: \(error.message)\n")
+            exit(withError: ExitCode(1))
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 0 {
+                exit(withError: error)
+            }
+            if code == .validationFailure {
+                FileOutput.standardError.write(fullMessage(for: error) + "\n")
+                FileOutput.standardError.write("See 'berth --help'.\n")
+                exit(withError: ExitCode(125))
+            }
+            exit(withError: error)
+        }
+    }
+}
