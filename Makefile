@@ -1,19 +1,22 @@
 # Berth: build, test and benchmark.  Everything runs as root on Debian 12.
 #   make demo    build, then run a busybox container with berth-runtime
-#   make test    deps + build + probe + unit + e2e (berth-runtime) + e2e-runc + clients
+#   make test    deps + build + probe + unit + e2e (berth-runtime) + e2e-images + e2e-runc + clients
 
 SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE := .build/release
 RUNTIME ?= $(CURDIR)/$(RELEASE)/berth-runtime
+BERTH ?= $(CURDIR)/$(RELEASE)/berth
 BATS_FLAGS ?= --jobs 1
 PROBE := tests/probe/probe
 
 # Debian packages the build, the tests, the demo and the bench need.
 DEB_PACKAGES := runc crun busybox-static bats jq hyperfine gcc libc6-dev make iproute2 \
-	python3 uidmap time util-linux bsdextrautils libseccomp-dev
+	python3 uidmap time util-linux bsdextrautils libseccomp-dev \
+	libarchive-dev libssl-dev zstd docker-registry skopeo umoci podman apache2-utils \
+	openssl python3-cryptography curl
 
-.PHONY: all deps build probe unit e2e e2e-runc clients test demo bench clean
+.PHONY: all deps build probe unit e2e e2e-images e2e-runc clients test demo bench bench-pull clean
 
 all: build
 
@@ -75,14 +78,26 @@ clients: $(CLIENT_IMAGES)/IMAGES.txt
 	[ -n "$$had_parent" ] || rmdir /sys/fs/cgroup/*/berth 2>/dev/null || true; \
 	printf 'clients (%s):\n%s' "$(RUNTIME)" "$$summary"; exit $$status
 
-test: deps build probe unit e2e e2e-runc clients
+# The image commands of $(BERTH) against a real registry on 127.0.0.1 (tests/images: pull,
+# push, mount, save/load/import, auth, bad input, concurrency), checked with skopeo.
+# The busybox images come from the client images rule above (CLIENT_IMAGES).
+e2e-images: $(CLIENT_IMAGES)/IMAGES.txt
+	@test -x $(BERTH) || { echo "e2e-images: $(BERTH) is not built (make build)" >&2; exit 2; }
+	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bats $(BATS_FLAGS) tests/images
+
+test: deps build probe unit e2e e2e-images e2e-runc clients
 
 demo: deps build
-	RUNTIME=$(RUNTIME) tests/demo.sh
+	RUNTIME=$(RUNTIME) BERTH=$(BERTH) tests/demo.sh
 
 bench: deps build
 	BERTH_RUNTIME=$(RUNTIME) bench/run.sh
 	BERTH_RUNTIME=$(RUNTIME) bench/exec.sh
+
+# Pull of a >= 200 MB multi-layer image from a local registry: berth against podman.
+# The image (a debootstrap minbase tree in layers) is built once into out/bench/.
+bench-pull: deps build
+	BERTH=$(BERTH) bench/pull.sh
 
 clean:
 	rm -f $(PROBE)

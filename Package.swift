@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ImageSpecTests", dependencies: ["ImageSpec", "Hashing", "LiteJSON", "Diagnostics"]),
         .testTarget(name: "LayerArchiveTests", dependencies: ["LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "LayerArchive", "ImageSpec", "LinuxSyscalls", "Diagnostics"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "ImageSpec", "LiteJSON", "Diagnostics"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "ImageSpec", "LiteJSON", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "ImageStore", "LayerArchive", "ImageSpec", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]

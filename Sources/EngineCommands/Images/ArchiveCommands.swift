@@ -50,7 +50,7 @@ struct LoadCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "Read from tar archive file (or OCI layout directory), instead of STDIN.") var input: String?
-    @Flag(name: .shortAndLong, help: "Suppress the load output.") var quiet = false
+    @Flag(name: .shortAndLong, help: "Suppress the load progress (the loaded names are still printed, as docker does).") var quiet = false
 
     func run() throws {
         let store = try global.imageStore()
@@ -70,7 +70,7 @@ struct LoadCommand: ParsableCommand {
             fd.close()
             return try ImageLoader(store: store).load(from: temp)
         }
-        if !quiet { loaded.forEach { emit($0.message) } }
+        loaded.forEach { emit($0.message) }
     }
 }
 
