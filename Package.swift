@@ -45,6 +45,13 @@ let package = Package(
         .target(name: "ImageStore", dependencies: ["LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "Registry", dependencies: ["ImageStore", "LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "ImageArchive", dependencies: ["ImageStore", "LayerArchive", "ImageSpec", "Hashing", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        // The engine's containers: their records, names and volumes (EngineState), and the OCI
+        // spec docker's flags and an image config make (EngineSpec).
+        .target(name: "EngineState", dependencies: ["LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        .target(name: "EngineSpec", dependencies: ["OCIRuntimeSpec", "ImageSpec", "LiteJSON", "Diagnostics"]),
+        // Container logs in docker's json-file format, and the OCI runtime driven as a program.
+        .target(name: "ContainerLogs", dependencies: ["LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        .target(name: "RuntimeClient", dependencies: ["OCIRuntimeSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "EngineCommands", dependencies: [
             "Registry", "ImageArchive", "ImageStore", "ImageSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,6 +71,10 @@ let package = Package(
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "LayerArchive", "ImageSpec", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "ImageStore", "ImageSpec", "LiteJSON", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "ImageStore", "LayerArchive", "ImageSpec", "LinuxSyscalls", "Diagnostics"]),
+        .testTarget(name: "EngineStateTests", dependencies: ["EngineState", "LinuxSyscalls", "Diagnostics"]),
+        .testTarget(name: "EngineSpecTests", dependencies: ["EngineSpec", "OCIRuntimeSpec", "ImageSpec", "LiteJSON", "Diagnostics"]),
+        .testTarget(name: "ContainerLogsTests", dependencies: ["ContainerLogs", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        .testTarget(name: "RuntimeClientTests", dependencies: ["RuntimeClient", "OCIRuntimeSpec", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]
 )

@@ -10,6 +10,7 @@ final class PullProgress: Sendable {
         var lines: [Digest: String] = [:]
         var drawn = 0
         var printedStates: [Digest: String] = [:]
+        var lastDraw = 0.0
     }
 
     private let output: FileOutput
@@ -49,6 +50,10 @@ final class PullProgress: Sendable {
             if state.lines[digest] == nil { state.order.append(digest) }
             state.lines[digest] = "\(digest.shortID): \(label)" + (bar.map { " \($0)" } ?? "")
             if output.isTerminal {
+                // Byte counts arrive many times a second: redraw them at most 20 times a second.
+                let now = HumanUnits.now()
+                if label == "Downloading", now - state.lastDraw < 0.05 { return }
+                state.lastDraw = now
                 redraw(&state)
             } else if state.printedStates[digest] != label, label != "Downloading" || state.printedStates[digest] == nil {
                 state.printedStates[digest] = label

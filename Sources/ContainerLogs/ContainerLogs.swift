@@ -1,0 +1,1 @@
+// ContainerLogs: see Package.swift.

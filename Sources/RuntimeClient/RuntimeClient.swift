@@ -1,0 +1,1 @@
+// RuntimeClient: see Package.swift.

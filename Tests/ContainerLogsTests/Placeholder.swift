@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderContainerLogsTests: XCTestCase {
+    func testNothingYet() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderRuntimeClientTests: XCTestCase {
+    func testNothingYet() {}
+}
