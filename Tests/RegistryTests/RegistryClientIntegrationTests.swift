@@ -122,7 +122,9 @@ final class RegistryClientIntegrationTests: XCTestCase {
         XCTAssertTrue(collected == bytes)
         let log = (try? String(contentsOfFile: "\(registry.directory)/registry.log", encoding: .utf8)) ?? ""
         let resumed = log.split(separator: "\n").filter { $0.contains("blobs/\(digest.string)") && $0.contains("\" 206 ") }
-        XCTAssertGreaterThanOrEqual(resumed.count, 3, "ranged requests")
+        // The first range is 8 MiB of the 20 MiB blob, so at least two ranged requests; how many
+        // more depends on how fast the reader drains the pipe (ranges grow while it keeps up).
+        XCTAssertGreaterThanOrEqual(resumed.count, 2, "ranged requests")
     }
 
     func testMonolithicAndChunkedUploadsAndManifestPut() async throws {

@@ -1,1 +1,0 @@
-// ContainerLogs: see Package.swift.

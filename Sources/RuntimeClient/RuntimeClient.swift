@@ -1,1 +1,0 @@
-// RuntimeClient: see Package.swift.

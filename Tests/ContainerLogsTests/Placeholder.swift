@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderContainerLogsTests: XCTestCase {
-    func testNothingYet() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderRuntimeClientTests: XCTestCase {
-    func testNothingYet() {}
-}
