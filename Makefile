@@ -1,6 +1,6 @@
 # Berth: build, test and benchmark.  Everything runs as root on Debian 12.
 #   make demo    build, then run a busybox container with berth-runtime
-#   make test    deps + build + probe + unit + e2e (berth-runtime) + e2e-images + e2e-runc + clients
+#   make test    deps + build + probe + unit + e2e (berth-runtime) + e2e-images + e2e-engine + e2e-runc + clients
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -16,7 +16,7 @@ DEB_PACKAGES := runc crun busybox-static bats jq hyperfine gcc libc6-dev make ip
 	libarchive-dev libssl-dev zstd docker-registry skopeo umoci podman apache2-utils \
 	openssl python3-cryptography curl
 
-.PHONY: all deps build probe unit e2e e2e-images e2e-runc clients test demo bench bench-pull clean
+.PHONY: all deps build probe unit e2e e2e-images e2e-engine e2e-runc clients test demo bench bench-pull clean
 
 all: build
 
@@ -85,7 +85,12 @@ e2e-images: $(CLIENT_IMAGES)/IMAGES.txt
 	@test -x $(BERTH) || { echo "e2e-images: $(BERTH) is not built (make build)" >&2; exit 2; }
 	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bats $(BATS_FLAGS) tests/images
 
-test: deps build probe unit e2e e2e-images e2e-runc clients
+# The engine's container-side commands (tests/engine: volumes so far), each test on its own --root.
+e2e-engine:
+	@test -x $(BERTH) || { echo "e2e-engine: $(BERTH) is not built (make build)" >&2; exit 2; }
+	BERTH=$(BERTH) bats $(BATS_FLAGS) tests/engine
+
+test: deps build probe unit e2e e2e-images e2e-engine e2e-runc clients
 
 demo: deps build
 	RUNTIME=$(RUNTIME) BERTH=$(BERTH) tests/demo.sh

@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "ContainerLogs", dependencies: ["LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "RuntimeClient", dependencies: ["OCIRuntimeSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "EngineCommands", dependencies: [
-            "Registry", "ImageArchive", "ImageStore", "ImageSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics",
+            "Registry", "ImageArchive", "ImageStore", "EngineState", "ImageSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "EngineCLI", dependencies: ["EngineCommands"]),

@@ -16,7 +16,7 @@ public struct BerthCommand: AsyncParsableCommand {
                 HistoryCommand.self, SaveCommand.self, LoadCommand.self, ImportCommand.self,
             ]),
             CommandGroup(name: "Registries", subcommands: [LoginCommand.self, LogoutCommand.self]),
-            CommandGroup(name: "Management", subcommands: [ImageCommand.self]),
+            CommandGroup(name: "Management", subcommands: [ImageCommand.self, VolumeCommand.self]),
             CommandGroup(name: "System", subcommands: [SystemVersion.self]),
         ]
     )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineState
 import ImageStore
 
 #if canImport(Glibc)
@@ -18,4 +19,6 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func imageStore() throws -> ImageStore { try ImageStore(root: rootPath) }
+
+    func volumeStore() throws -> VolumeStore { try VolumeStore(root: rootPath) }
 }
