@@ -1,3 +1,5 @@
+import LinuxSyscalls
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,15 +17,7 @@ enum DiskUsage {
         var st = stat()
         guard lstat(path, &st) == 0, st.st_dev == device else { return 0 }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { return (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : 0 }
-        guard let dir = opendir(path) else { return 0 }
-        defer { closedir(dir) }
-        var total: Int64 = 0
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { total += walk("\(path)/\(name)", device: device) }
-        }
-        return total
+        let names = (try? Files.list(path)) ?? []
+        return names.reduce(0) { $0 + walk("\(path)/\($1)", device: device) }
     }
 }
