@@ -1,3 +1,5 @@
+import LinuxSyscalls
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,52 +60,13 @@ enum HumanUnits {
 enum RFC3339 {
     /// Seconds since the epoch of `2024-07-18T17:21:01.123456789Z` or `…+02:00`.
     static func epochSeconds(_ text: String) -> Double? {
-        let chars = Array(text.utf8)
-        func number(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= chars.count else { return nil }
-            var value = 0
-            for c in chars[from..<from + count] {
-                guard c >= 48, c <= 57 else { return nil }
-                value = value * 10 + Int(c - 48)
-            }
-            return value
-        }
-        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return nil }
-        var fraction = 0.0
-        var at = 19
-        if at < chars.count, chars[at] == UInt8(ascii: ".") {
-            at += 1
-            var scale = 0.1
-            while at < chars.count, chars[at] >= 48, chars[at] <= 57 {
-                fraction += Double(chars[at] - 48) * scale
-                scale /= 10
-                at += 1
-            }
-        }
-        var offset = 0
-        if at < chars.count, chars[at] == UInt8(ascii: "+") || chars[at] == UInt8(ascii: "-") {
-            guard let h = number(at + 1, 2), let m = number(at + 4, 2) else { return nil }
-            offset = (h * 3600 + m * 60) * (chars[at] == UInt8(ascii: "+") ? 1 : -1)
-        }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        return Double(timegm(&parts) - offset) + fraction
+        Timestamp(rfc3339: text).map { Double($0.seconds) + Double($0.nanoseconds) / 1e9 }
     }
 
     /// docker's `CreatedAt`: `2024-07-18 17:21:01 +0000 UTC`.
     static func dockerDate(_ text: String?) -> String {
-        guard let text, let epoch = epochSeconds(text) else { return "" }
-        var seconds = time_t(epoch)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        var buffer = [CChar](repeating: 0, count: 64)
-        strftime(&buffer, 64, "%Y-%m-%d %H:%M:%S +0000 UTC", &parts)
-        return String(cString: buffer)
+        guard let text, let time = Timestamp(rfc3339: text) else { return "" }
+        let utc = time.rfc3339(fraction: false)   // 2024-07-18T17:21:01Z
+        return "\(utc.prefix(10)) \(utc.dropFirst(11).prefix(8)) +0000 UTC"
     }
 }
