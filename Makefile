@@ -1,5 +1,5 @@
 # Berth: build, test and benchmark.  Everything runs as root on Debian 12.
-#   make demo    build, then run a busybox container with berth-runtime
+#   make demo    build, then run a busybox container with berth (run -d, ps, logs, exec, stop, rm)
 #   make test    deps + build + probe + unit + e2e (berth-runtime) + e2e-images + e2e-engine + e2e-runc + clients
 
 SHELL := /bin/bash
@@ -14,7 +14,7 @@ PROBE := tests/probe/probe
 DEB_PACKAGES := runc crun busybox-static bats jq hyperfine gcc libc6-dev make iproute2 \
 	python3 uidmap time util-linux bsdextrautils libseccomp-dev \
 	libarchive-dev libssl-dev zstd docker-registry skopeo umoci podman apache2-utils \
-	openssl python3-cryptography curl
+	openssl python3-cryptography curl tini
 
 .PHONY: all deps build probe unit e2e e2e-images e2e-engine e2e-runc clients test demo bench bench-pull clean
 
@@ -34,6 +34,7 @@ deps:
 build:
 	$(SWIFT) build -c release --product berth-runtime
 	$(SWIFT) build -c release --product berth
+	$(SWIFT) build -c release --product berth-monitor
 
 # The static test payload copied into every e2e bundle as /probe.
 probe: $(PROBE)
@@ -93,7 +94,7 @@ e2e-engine:
 test: deps build probe unit e2e e2e-images e2e-engine e2e-runc clients
 
 demo: deps build
-	RUNTIME=$(RUNTIME) BERTH=$(BERTH) tests/demo.sh
+	BERTH=$(BERTH) tests/demo.sh
 
 bench: deps build
 	BERTH_RUNTIME=$(RUNTIME) bench/run.sh

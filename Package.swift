@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "berth-runtime", targets: ["RuntimeCLI"]),
         .executable(name: "berth", targets: ["EngineCLI"]),
+        .executable(name: "berth-monitor", targets: ["MonitorCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,7 +31,7 @@ let package = Package(
         .target(name: "Seccomp", dependencies: ["CSeccomp", "CBerthShim", "LinuxSyscalls", "OCIRuntimeSpec", "Diagnostics"]),
         .target(name: "ContainerInit", dependencies: ["Seccomp", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         .target(name: "ContainerRuntime", dependencies: ["ContainerInit", "Seccomp", "Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
-        .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "Seccomp", "Cgroups", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
+        .target(name: "RuntimeCommands", dependencies: ["ContainerRuntime", "LinuxSyscalls", "Seccomp", "Cgroups", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"]),
         // berth-runtime is fully static: ~1 ms start-up, no shared libraries to resolve.
         .executableTarget(
             name: "RuntimeCLI", dependencies: ["RuntimeCommands"],
@@ -52,7 +53,21 @@ let package = Package(
         // Container logs in docker's json-file format, and the OCI runtime driven as a program.
         .target(name: "ContainerLogs", dependencies: ["LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "RuntimeClient", dependencies: ["OCIRuntimeSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        // The per-container monitor (conmon's job): a small static executable, and the attach
+        // protocol's client side the CLI uses.
+        .target(name: "ContainerMonitor", dependencies: [
+            "ContainerLogs", "RuntimeClient", "EngineState", "LinuxSyscalls", "CBerthShim", "LiteJSON", "Diagnostics"]),
+        .executableTarget(
+            name: "MonitorCLI", dependencies: ["ContainerMonitor"],
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
+        // Files in and out of a container's root: cp, export.
+        .target(name: "ContainerFiles", dependencies: ["LayerArchive", "LinuxSyscalls", "CBerthShim", "Diagnostics"]),
+        // Containers as the engine runs them: records + spec + image + monitor + runtime.
+        .target(name: "ContainerEngine", dependencies: [
+            "ContainerMonitor", "ContainerFiles", "ContainerLogs", "RuntimeClient", "EngineSpec", "EngineState",
+            "ImageArchive", "ImageStore", "ImageSpec", "OCIRuntimeSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "EngineCommands", dependencies: [
+            "ContainerEngine", "ContainerMonitor", "ContainerFiles", "ContainerLogs", "EngineSpec", "RuntimeClient",
             "Registry", "ImageArchive", "ImageStore", "EngineState", "ImageSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -63,7 +78,7 @@ let package = Package(
         .testTarget(name: "OCIRuntimeSpecTests", dependencies: ["OCIRuntimeSpec", "LiteJSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups", "OCIRuntimeSpec", "LiteJSON", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "RootFilesystemTests", dependencies: ["Cgroups", "RootFilesystem", "OCIRuntimeSpec", "LinuxSyscalls"]),
-        .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "ContainerRuntime", "Seccomp", "OCIRuntimeSpec", "Diagnostics"]),
+        .testTarget(name: "RuntimeCommandsTests", dependencies: ["RuntimeCommands", "LinuxSyscalls", "ContainerRuntime", "Seccomp", "OCIRuntimeSpec", "Diagnostics"]),
         .testTarget(name: "SeccompTests", dependencies: ["Seccomp", "CSeccomp", "OCIRuntimeSpec", "LiteJSON", "Diagnostics"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ImageSpecTests", dependencies: ["ImageSpec", "Hashing", "LiteJSON", "Diagnostics"]),
@@ -75,6 +90,9 @@ let package = Package(
         .testTarget(name: "EngineSpecTests", dependencies: ["EngineSpec", "OCIRuntimeSpec", "ImageSpec", "LiteJSON", "Diagnostics"]),
         .testTarget(name: "ContainerLogsTests", dependencies: ["ContainerLogs", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .testTarget(name: "RuntimeClientTests", dependencies: ["RuntimeClient", "OCIRuntimeSpec", "LinuxSyscalls", "Diagnostics"]),
+        .testTarget(name: "ContainerMonitorTests", dependencies: ["ContainerMonitor", "ContainerLogs", "RuntimeClient", "EngineState", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        .testTarget(name: "ContainerFilesTests", dependencies: ["ContainerFiles", "LayerArchive", "LinuxSyscalls", "Diagnostics"]),
+        .testTarget(name: "ContainerEngineTests", dependencies: ["ContainerEngine", "EngineSpec", "EngineState", "ImageArchive", "ImageSpec", "LayerArchive", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),
     ]
 )

@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
-# tests/demo.sh: bootstrap a local busybox image from Debian's busybox-static
-# (`berth import` of a root filesystem tarball), list it with `berth images`,
-# mount its layers with `berth image mount` as the root of an OCI bundle and run
-# that with berth-runtime: the container prints its hostname, `ps` (its program
-# is PID 1), `ip link` (loopback only) and its memory limit as seen from inside.
-# Everything (image store, mounts, cgroups, files) is removed afterwards.
+# tests/demo.sh: bootstrap a local busybox image from Debian's busybox-static (`berth import`
+# of a root filesystem tarball), then use it the way one uses docker: `berth run -d` with a
+# memory limit and a named volume, `ps`, `logs`, `exec` (which reads the limit and the volume
+# from inside), `stop`, `rm`. The container runs under berth's monitor with berth-runtime.
+# Everything (state root, mounts, cgroups, files) is removed afterwards.
 #
-#   tests/demo.sh                       # .build/release/berth{,-runtime}
-#   RUNTIME=/usr/sbin/runc tests/demo.sh
+#   tests/demo.sh                          # .build/release/berth{,-runtime,-monitor}
+#   BERTH_RUNTIME=/usr/sbin/runc tests/demo.sh
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-RUNTIME=${RUNTIME:-$REPO/.build/release/berth-runtime}
 BERTH=${BERTH:-$REPO/.build/release/berth}
-[ -x "$RUNTIME" ] || { echo "demo: $RUNTIME is not built (make build)" >&2; exit 2; }
 [ -x "$BERTH" ] || { echo "demo: $BERTH is not built (make build)" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/berth-demo.XXXXXX)
-ID=demo-$$
-CG_PARENT=berth-demo-$$
+export BERTH_CGROUP_PARENT=berth-demo-$$
+berth() {
+	echo "\$ berth $*"
+	"$BERTH" --root "$WORK/root" "$@"
+}
 cleanup() {
-	"$RUNTIME" --root "$WORK/state" delete --force "$ID" >/dev/null 2>&1 || true
-	mountpoint -q "$WORK/bundle/rootfs" && "$BERTH" --root "$WORK/berth" image unmount "$WORK/bundle/rootfs"
-	find /sys/fs/cgroup/*/"$CG_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	for id in $("$BERTH" --root "$WORK/root" ps -aq 2>/dev/null); do
+		"$BERTH" --root "$WORK/root" rm -f -v "$id" >/dev/null 2>&1 || true
+	done
+	find /sys/fs/cgroup/*/"$BERTH_CGROUP_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -32,30 +33,25 @@ trap cleanup EXIT
 ROOTFS=$WORK/rootfs
 mkdir -p "$ROOTFS"/{bin,dev,proc,sys,tmp,etc}
 cp /bin/busybox "$ROOTFS/bin/busybox"
-# Link every applet to /bin/busybox as the container will see it.
 for applet in $(/bin/busybox --list); do
 	[ "$applet" = busybox ] || ln -s busybox "$ROOTFS/bin/$applet"
 done
 tar --numeric-owner --owner=0 --group=0 -C "$ROOTFS" -cf "$WORK/busybox-rootfs.tar" .
-echo "\$ berth import busybox-rootfs.tar local/busybox:demo"
-"$BERTH" --root "$WORK/berth" import "$WORK/busybox-rootfs.tar" local/busybox:demo
-echo "\$ berth images"
-"$BERTH" --root "$WORK/berth" images
+berth import -c 'CMD ["sh"]' "$WORK/busybox-rootfs.tar" local/busybox:demo
+berth images
 echo
 
-BUNDLE=$WORK/bundle
-mkdir -p "$BUNDLE/rootfs"
-echo "\$ berth image mount local/busybox:demo $BUNDLE/rootfs"
-"$BERTH" --root "$WORK/berth" image mount local/busybox:demo "$BUNDLE/rootfs"
-
-jq --arg cg "/$CG_PARENT/$ID" '
-	.hostname = "berth-demo"
-	| .root.readonly = true
-	| .linux.cgroupsPath = $cg
-	| .linux.resources.memory = {"limit": 134217728}
-	| .process.args = ["/bin/sh", "-c",
-		"echo \"hostname: $(hostname)\"; echo; ps; echo; ip link; echo; echo \"memory limit: $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes) bytes\""]' \
-	"$REPO/tests/e2e/config.template.json" >"$BUNDLE/config.json"
-
-echo "\$ $(basename "$RUNTIME") run --bundle $BUNDLE $ID"
-"$RUNTIME" --root "$WORK/state" run --bundle "$BUNDLE" "$ID" </dev/null
+berth run -d --name web -m 64m -v demo-data:/data local/busybox:demo \
+	sh -c 'echo "written by $(hostname)" >/data/note; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.5; done'
+berth ps
+sleep 1.2
+berth logs web
+echo
+berth exec web sh -c 'echo "pid 1: $(cat /proc/1/cmdline | tr "\0" " ")"; echo "memory limit: $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max) bytes"; echo "volume: $(cat /data/note)"; ip link | grep -c "^[0-9]" | sed "s/^/network interfaces: /"'
+echo
+berth stop -t 1 web
+berth ps -a
+berth rm web
+berth volume rm demo-data
+echo
+echo "demo: ok"

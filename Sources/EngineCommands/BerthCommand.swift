@@ -11,13 +11,22 @@ public struct BerthCommand: AsyncParsableCommand {
         discussion: "Berth drives an OCI runtime (berth-runtime, runc or crun) the way docker and podman do.",
         version: BerthVersion.engine,
         groupedSubcommands: [
+            CommandGroup(name: "Containers", subcommands: [
+                RunCommand.self, CreateCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self,
+                KillCommand.self, RemoveCommand.self, PauseCommand.self, UnpauseCommand.self, WaitCommand.self,
+                AttachCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self, InspectCommand.self,
+                TopCommand.self, StatsCommand.self, RenameCommand.self, CopyCommand.self, ExportCommand.self,
+                CommitCommand.self,
+            ]),
             CommandGroup(name: "Images", subcommands: [
                 PullCommand.self, PushCommand.self, ImagesCommand.self, RemoveImageCommand.self, TagCommand.self,
                 HistoryCommand.self, SaveCommand.self, LoadCommand.self, ImportCommand.self,
             ]),
             CommandGroup(name: "Registries", subcommands: [LoginCommand.self, LogoutCommand.self]),
-            CommandGroup(name: "Management", subcommands: [ImageCommand.self, VolumeCommand.self]),
-            CommandGroup(name: "System", subcommands: [SystemVersion.self]),
+            CommandGroup(name: "Management", subcommands: [
+                ContainerCommand.self, ImageCommand.self, VolumeCommand.self, SystemCommand.self,
+            ]),
+            CommandGroup(name: "System", subcommands: [SystemInfo.self, SystemVersion.self]),
         ]
     )
 

@@ -1,6 +1,6 @@
 /// The flags of `berth run` / `berth create`, as the CLI read them: raw strings where docker
 /// parses a value, so `SpecBuilder` reports a bad value with the flag that carried it.
-public struct RunOptions: Sendable, Equatable {
+public struct RunOptions: Codable, Sendable, Equatable {
     public var interactive = false
     public var tty = false
     /// `-e NAME=value` or `-e NAME` (the value comes from the caller's environment).

@@ -57,7 +57,7 @@ public enum SpecBuilder {
     public static let readonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
 
     /// `--label k=v` → annotations; nil when there are none.
-    static func annotations(_ labels: [String]) -> [String: String]? {
+    public static func annotations(_ labels: [String]) -> [String: String]? {
         guard !labels.isEmpty else { return nil }
         var result: [String: String] = [:]
         for label in labels {

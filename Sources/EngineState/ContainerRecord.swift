@@ -34,6 +34,11 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     public var monitorPid: Int32
     public var monitorStartTime: UInt64?
     public var labels: [String: String]
+    /// Set by `stop`/`kill`: the restart policy must not bring the container back (docker's
+    /// HasBeenManuallyStopped); cleared by `start`.
+    public var manuallyStopped: Bool
+    /// Why the container could not start or was stopped by the engine (docker's State.Error).
+    public var error: String?
     public var creating: Bool
     public var creatorPid: Int32?
     public var creatorStartTime: UInt64?
@@ -42,7 +47,8 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, image, imageID, created, state, pid, pidStartTime, exitCode, startedAt, finishedAt
-        case restartCount, monitorPid, monitorStartTime, labels, creating, creatorPid, creatorStartTime
+        case restartCount, monitorPid, monitorStartTime, labels, manuallyStopped, error
+        case creating, creatorPid, creatorStartTime
     }
 
     public init(id: String, name: String, image: String, imageID: String, created: String,
@@ -58,6 +64,7 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
         restartCount = 0
         monitorPid = 0
         self.labels = labels
+        manuallyStopped = false
         creating = false
         self.config = config
     }

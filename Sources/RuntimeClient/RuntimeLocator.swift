@@ -65,7 +65,7 @@ public struct RuntimeLocator: Sendable {
     }
 
     /// A regular file we may execute.
-    static func isExecutable(_ path: String) -> Bool {
+    public static func isExecutable(_ path: String) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
         return access(path, X_OK) == 0

@@ -1,3 +1,4 @@
+import LinuxSyscalls
 import ContainerRuntime
 import Diagnostics
 

@@ -44,11 +44,17 @@ struct ImageRemoval: ParsableArguments {
 
     private func remove(_ name: String, from store: ImageStore) throws {
         let image = try store.image(name)
-        try ImageUsers.refuseIfUsed(image, store: store, force: force)
         let named = (try? ImageReference(parsing: name)).flatMap { image.references.contains($0) ? $0 : nil }
         if let named, image.references.count > 1 {
             try store.untag(named)
             emit("Untagged: \(named.familiar)")
+            return
+        }
+        if try ImageUsers.refuseIfUsed(image, store: store, force: force) {
+            for reference in image.references {
+                try store.untag(reference)
+                emit("Untagged: \(reference.familiar)")
+            }
             return
         }
         if named == nil, image.references.count > 1, !force {

@@ -48,3 +48,13 @@ extension BerthCommand {
         }
     }
 }
+
+/// Runs `body`; a `BerthError` becomes an `EngineFailure` with docker's exit status `code`
+/// (125 when the engine could not make or start a container).
+func failing<T>(_ code: Int32, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as BerthError {
+        throw EngineFailure(error.message, exitCode: code)
+    }
+}

@@ -22,3 +22,10 @@ struct GlobalOptions: ParsableArguments {
 
     func volumeStore() throws -> VolumeStore { try VolumeStore(root: rootPath) }
 }
+
+import ContainerEngine
+
+extension GlobalOptions {
+    /// The container engine on this root, with the runtime and monitor found next to berth.
+    func engine() throws -> Engine { try Engine.located(root: rootPath) }
+}

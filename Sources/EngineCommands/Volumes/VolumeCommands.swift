@@ -1,4 +1,5 @@
 import ArgumentParser
+import ContainerEngine
 import Diagnostics
 import EngineState
 import LiteJSON
@@ -98,7 +99,7 @@ struct VolumeRemove: ParsableCommand {
         var failed: [String] = []
         for name in names {
             do {
-                try store.remove(name, usedBy: try VolumeUsers.containers(using: name))
+                try store.remove(name, usedBy: try VolumeUsers.containers(using: name, root: global.rootPath))
                 emit(name)
             } catch let error as BerthError where force && error.code == .notFound {
                 continue
@@ -123,7 +124,7 @@ struct VolumePrune: ParsableCommand {
         var removed: [String] = []
         var reclaimed: Int64 = 0
         for volume in try store.list() where all || volume.labels[Volume.anonymousLabel] != nil {
-            guard try VolumeUsers.containers(using: volume.name).isEmpty else { continue }
+            guard try VolumeUsers.containers(using: volume.name, root: global.rootPath).isEmpty else { continue }
             let size = DiskUsage.bytes(under: volume.mountpoint)
             try store.remove(volume.name)
             removed.append(volume.name)
@@ -140,7 +141,9 @@ struct VolumePrune: ParsableCommand {
 
 /// Which containers use a volume. Containers arrive with the rest of issue 5; until then none.
 enum VolumeUsers {
-    static func containers(using volume: String) throws -> [String] { [] }
+    static func containers(using volume: String, root: String) throws -> [String] {
+        try ContainerUsage.containers(usingVolume: volume, root: root)
+    }
 }
 
 /// `key=value` flags as a dictionary.

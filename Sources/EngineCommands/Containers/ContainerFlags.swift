@@ -1,0 +1,100 @@
+import ArgumentParser
+import ContainerEngine
+import EngineSpec
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The flags `berth create` and `berth run` share, with docker's names.
+struct ContainerFlags: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Keep STDIN open even if not attached.") var interactive = false
+    @Flag(name: .shortAndLong, help: "Allocate a pseudo-TTY.") var tty = false
+    @Flag(name: .long, help: "Automatically remove the container when it exits.") var rm = false
+    @Option(name: .long, help: "Assign a name to the container.") var name: String?
+    @Option(name: [.short, .long], help: "Set environment variables.") var env: [String] = []
+    @Option(name: .customLong("env-file"), help: "Read in a file of environment variables.") var envFile: [String] = []
+    @Option(name: [.short, .long], help: "Working directory inside the container.") var workdir: String?
+    @Option(name: [.short, .long], help: "Username or UID (format: <name|uid>[:<group|gid>]).") var user: String?
+    @Option(name: [.customShort("h"), .long], help: "Container host name.") var hostname: String?
+    @Option(name: .long, help: "Overwrite the default ENTRYPOINT of the image.") var entrypoint: String?
+    @Option(name: [.short, .long], help: "Bind mount a volume.") var volume: [String] = []
+    @Option(name: .long, help: "Attach a filesystem mount to the container.") var mount: [String] = []
+    @Option(name: .long, help: "Mount a tmpfs directory.") var tmpfs: [String] = []
+    @Flag(name: .customLong("read-only"), help: "Mount the container's root filesystem as read only.") var readOnly = false
+    @Option(name: [.customShort("m"), .long], help: "Memory limit.") var memory: String?
+    @Option(name: .customLong("memory-swap"), help: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap.") var memorySwap: String?
+    @Option(name: .long, help: "Number of CPUs.") var cpus: String?
+    @Option(name: [.customShort("c"), .customLong("cpu-shares")], help: "CPU shares (relative weight).") var cpuShares: UInt64?
+    @Option(name: .customLong("cpuset-cpus"), help: "CPUs in which to allow execution (0-3, 0,1).") var cpusetCpus: String?
+    @Option(name: .customLong("pids-limit"), help: "Tune container pids limit (set -1 for unlimited).") var pidsLimit: Int64?
+    @Option(name: .long, help: "Ulimit options.") var ulimit: [String] = []
+    @Option(name: .customLong("cap-add"), help: "Add Linux capabilities.") var capAdd: [String] = []
+    @Option(name: .customLong("cap-drop"), help: "Drop Linux capabilities.") var capDrop: [String] = []
+    @Flag(name: .long, help: "Give extended privileges to this container.") var privileged = false
+    @Option(name: .customLong("security-opt"), help: "Security options.") var securityOpt: [String] = []
+    @Option(name: .long, help: "Restart policy to apply when a container exits.") var restart = "no"
+    @Option(name: [.customShort("l"), .long], help: "Set meta data on a container.") var label: [String] = []
+    @Option(name: .customLong("stop-signal"), help: "Signal to stop the container.") var stopSignal: String?
+    @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container.") var stopTimeout: Int?
+    @Flag(name: .long, help: "Run an init inside the container that forwards signals and reaps processes.") var `init` = false
+    @Option(name: [.long, .customLong("net")], help: "Connect a container to a network (none or host).") var network = "none"
+    @Option(name: .customLong("log-opt"), help: "Log driver options.") var logOpt: [String] = []
+    @Option(name: .customLong("log-driver"), help: "Logging driver for the container (json-file).") var logDriver = "json-file"
+    @Option(name: .long, help: "Pull image before running (\"always\", \"missing\", \"never\").") var pull = "missing"
+    @Flag(name: .shortAndLong, help: "Suppress the pull output.") var quiet = false
+
+    /// The request for the engine; `image` and `command` come from the positional arguments.
+    func request(image: String, command: [String]) throws -> CreateRequest {
+        guard ["none", "host"].contains(network) else {
+            throw EngineFailure("network \(network) not found (only none and host are supported)", exitCode: 125)
+        }
+        guard logDriver == "json-file" else {
+            throw EngineFailure("logging driver \(logDriver.debugDescription) is not supported (only json-file)", exitCode: 125)
+        }
+        var options = RunOptions()
+        options.interactive = interactive
+        options.tty = tty
+        options.env = env
+        options.envFiles = envFile
+        options.workdir = workdir
+        options.user = user
+        options.hostname = hostname
+        options.entrypoint = entrypoint
+        options.command = command
+        options.volumes = volume
+        options.mounts = mount
+        options.tmpfs = tmpfs
+        options.readOnly = readOnly
+        options.memory = memory
+        options.memorySwap = memorySwap
+        options.cpus = cpus
+        options.cpuShares = cpuShares
+        options.cpusetCpus = cpusetCpus
+        options.pidsLimit = pidsLimit
+        options.ulimits = ulimit
+        options.capAdd = capAdd
+        options.capDrop = capDrop
+        options.privileged = privileged
+        options.securityOpts = securityOpt
+        options.labels = label
+        options.stopSignal = stopSignal
+        options.stopTimeout = stopTimeout
+        options.initProcess = `init`
+        options.network = network
+        return CreateRequest(image: image, options: options, name: name, restartPolicy: restart, autoRemove: rm,
+                             logOptions: logOpt, callerEnvironment: callerEnvironment())
+    }
+}
+
+/// This process's environment.
+func callerEnvironment() -> [String: String] {
+    var result: [String: String] = [:]
+    var entry = environ
+    while let pointer = entry.pointee {
+        let text = String(cString: pointer)
+        if let equals = text.firstIndex(of: "=") { result[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+        entry += 1
+    }
+    return result
+}
