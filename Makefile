@@ -14,9 +14,9 @@ PROBE := tests/probe/probe
 DEB_PACKAGES := runc crun busybox-static bats jq hyperfine gcc libc6-dev make iproute2 \
 	python3 uidmap time util-linux bsdextrautils libseccomp-dev \
 	libarchive-dev libssl-dev zstd docker-registry skopeo umoci podman apache2-utils \
-	openssl python3-cryptography curl tini
+	openssl python3-cryptography curl tini libcurl4-openssl-dev
 
-.PHONY: all deps build probe unit e2e e2e-images e2e-engine e2e-runc clients test demo bench bench-pull clean
+.PHONY: all deps build probe unit e2e e2e-images e2e-engine e2e-runc clients test demo bench bench-pull bench-engine clean
 
 all: build
 
@@ -31,10 +31,14 @@ deps:
 		echo "deps: all installed"; \
 	fi
 
+# --static-swift-stdlib: berth carries the Swift runtime and Foundation (one flag set for all
+# three products, so their shared modules are built once).
+BUILD_FLAGS := -c release --static-swift-stdlib
+
 build:
-	$(SWIFT) build -c release --product berth-runtime
-	$(SWIFT) build -c release --product berth
-	$(SWIFT) build -c release --product berth-monitor
+	$(SWIFT) build $(BUILD_FLAGS) --product berth-runtime
+	$(SWIFT) build $(BUILD_FLAGS) --product berth
+	$(SWIFT) build $(BUILD_FLAGS) --product berth-monitor
 
 # The static test payload copied into every e2e bundle as /probe.
 probe: $(PROBE)
@@ -86,10 +90,11 @@ e2e-images: $(CLIENT_IMAGES)/IMAGES.txt
 	@test -x $(BERTH) || { echo "e2e-images: $(BERTH) is not built (make build)" >&2; exit 2; }
 	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bats $(BATS_FLAGS) tests/images
 
-# The engine's container-side commands (tests/engine: volumes so far), each test on its own --root.
-e2e-engine:
+# The engine's containers and volumes (tests/engine), each test on its own --root, on the busybox
+# test image; berth finds berth-runtime and berth-monitor next to itself.
+e2e-engine: $(CLIENT_IMAGES)/IMAGES.txt
 	@test -x $(BERTH) || { echo "e2e-engine: $(BERTH) is not built (make build)" >&2; exit 2; }
-	BERTH=$(BERTH) bats $(BATS_FLAGS) tests/engine
+	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bats $(BATS_FLAGS) tests/engine
 
 test: deps build probe unit e2e e2e-images e2e-engine e2e-runc clients
 
@@ -104,6 +109,12 @@ bench: deps build
 # The image (a debootstrap minbase tree in layers) is built once into out/bench/.
 bench-pull: deps build
 	BERTH=$(BERTH) bench/pull.sh
+
+# `berth run --rm busybox true` against podman's on private storage, and berth-monitor's memory
+# against conmon's (bench/engine-run.sh, bench/monitor-rss.sh).
+bench-engine: deps build $(CLIENT_IMAGES)/IMAGES.txt
+	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bench/engine-run.sh
+	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bench/monitor-rss.sh
 
 clean:
 	rm -f $(PROBE)

@@ -71,6 +71,8 @@ let package = Package(
             "Registry", "ImageArchive", "ImageStore", "EngineState", "ImageSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // `make build` links berth with --static-swift-stdlib (the Swift runtime and Foundation
+        // inside the binary): fewer shared libraries to load and relocate at every start.
         .executableTarget(name: "EngineCLI", dependencies: ["EngineCommands"]),
 
         .testTarget(name: "LinuxSyscallsTests", dependencies: ["LinuxSyscalls"]),

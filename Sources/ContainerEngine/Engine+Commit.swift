@@ -3,6 +3,7 @@ import EngineState
 import ImageArchive
 import ImageSpec
 import ImageStore
+import LinuxSyscalls
 
 extension Engine {
     /// `berth commit`: the container's upper directory (its changes, deletions as whiteouts)
@@ -30,6 +31,7 @@ extension Engine {
         if options.stopSignal != nil { config.stopSignal = options.stopSignal }
         let createdBy = ([settings.path] + settings.args).joined(separator: " ")
 
+        try Files.makeDirectory("\(directory(record.id))/upper", mode: 0o755)   // never started: no changes
         let paused = pause && record.state == .running
         if paused { try self.pause(record.id) }
         defer { if paused { _ = try? unpause(record.id) } }

@@ -71,12 +71,25 @@ extension Engine {
         settings.imageManifest = image.manifestDigest.string
         _ = try Signals.parse(settings.stopSignal)
 
+        // `-v /host:/ctr` makes a missing host directory, as docker does; `--mount` refuses it.
+        for spec in options.mounts {
+            let mount = try MountRequest.parseMount(spec)
+            if mount.kind == .bind, let source = mount.source, !Files.exists(source) {
+                throw BerthError.invalid("invalid mount config for type \"bind\": bind source path does not exist: \(source)")
+            }
+        }
         var labels = image.config.config?.labels ?? [:]
         for (key, value) in SpecBuilder.annotations(options.labels) ?? [:] { labels[key] = value }
         let config = try LiteJSONEncoder().encodeToValue(settings)
         let record = try containers.create(name: request.name, image: request.image, imageID: image.id.string,
                                            config: config, labels: labels)
         do {
+            for spec in options.volumes {
+                let mount = try MountRequest.parseVolume(spec)
+                if mount.kind == .bind, let source = mount.source, !Files.exists(source) {
+                    try BerthError.wrap("create bind source \(source)") { try Files.makeDirectories(source, mode: 0o755) }
+                }
+            }
             for name in Set(volumes.values) {
                 try self.volumes.create(name: name, labels: anonymous.contains(name) ? [Volume.anonymousLabel: ""] : [:])
             }

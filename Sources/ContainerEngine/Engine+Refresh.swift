@@ -25,7 +25,11 @@ extension Engine {
             if current.pid > 0, Processes.isAlive(current.pid, startTime: current.pidStartTime ?? 0) {
                 if current.state == .paused { try? runtime.resume(id: current.id) }
                 try? runtime.kill(id: current.id, signal: SIGKILL, all: true)
-                for _ in 0..<200 where Processes.isAlive(current.pid, startTime: current.pidStartTime ?? 0) { usleep(10_000) }
+                var polls = 0
+                while polls < 200, Processes.isAlive(current.pid, startTime: current.pidStartTime ?? 0) {
+                    usleep(10_000)
+                    polls += 1
+                }
             }
             try? runtime.delete(id: current.id, force: true)
             try? unmountRootfs(current.id)

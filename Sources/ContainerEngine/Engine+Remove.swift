@@ -13,6 +13,12 @@ extension Engine {
     /// - Throws: `.invalidState` with docker's message when it runs and `force` is off.
     public func remove(_ idOrName: String, force: Bool = false, volumes removeVolumes: Bool = false) throws -> ContainerRecord {
         var record = try container(idOrName)
+        if !([.running, .paused, .restarting].contains(record.state)), monitorIsAlive(record) {
+            waitForMonitor(record, seconds: 10)   // it is cleaning up after the exit
+            do { record = try container(record.id) } catch let error as BerthError where error.code == .notFound {
+                return record   // --rm: the monitor removed it
+            }
+        }
         if [.running, .paused, .restarting].contains(record.state) || monitorIsAlive(record) {
             guard force else {
                 let what = record.state == .paused ? "paused" : record.state == .restarting ? "restarting" : "running"

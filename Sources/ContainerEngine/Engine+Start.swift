@@ -1,3 +1,4 @@
+import ContainerFiles
 import ContainerLogs
 import ContainerMonitor
 import Diagnostics
@@ -57,6 +58,11 @@ extension Engine {
         let lock = try FileLock.exclusive("\(dir)/start.lock")
         defer { lock.unlock() }
         var record = try refresh(try containers.load(found.id))
+        // A monitor still finishing the last run (runtime delete, unmount) must be gone first.
+        if record.state == .exited || record.state == .created, monitorIsAlive(record) {
+            waitForMonitor(record, seconds: 10)
+            record = try refresh(try containers.load(found.id))
+        }
         switch record.state {
         case .running, .paused, .restarting:
             return StartedContainer(record: record, session: nil, directory: dir, name: record.name)
@@ -90,15 +96,16 @@ extension Engine {
         try mountRootfs(record)
         let image = try images.image(record.imageID)
         let rootfs = rootfsPath(record.id)
-        let hostname = settings.options.hostname ?? String(record.id.prefix(12))
         let hostNetwork = settings.options.network == "host"
+        // docker: the host's name with --network host, else the short id.
+        let hostname = settings.options.hostname ?? (hostNetwork ? Self.hostName() : String(record.id.prefix(12)))
 
-        var resolved = ResolvedInputs(rootfsPath: rootfs, defaultHostname: String(record.id.prefix(12)))
+        var resolved = ResolvedInputs(rootfsPath: rootfs, defaultHostname: hostname)
         resolved.cgroupsPath = "/\(cgroupParent)/\(record.id)"
         let userSpec = SpecBuilder.userSpec(image: image.config, options: settings.options)
+        let passwd = try? RootfsFile.readString(rootfs, "/etc/passwd")
         resolved.user = try BerthError.wrap("container \(record.name)") {
-            try UserResolver.resolve(userSpec, passwd: try? RootfsFile.readString(rootfs, "/etc/passwd"),
-                                     group: try? RootfsFile.readString(rootfs, "/etc/group"))
+            try UserResolver.resolve(userSpec, passwd: passwd, group: try? RootfsFile.readString(rootfs, "/etc/group"))
         }
         // docker copies the host's /etc/hosts for --network host, and writes its own otherwise.
         let hosts = hostNetwork ? ((try? Files.readString("/etc/hosts")) ?? EtcFiles.hosts(hostname: hostname))
@@ -116,13 +123,30 @@ extension Engine {
             let volume = try volumes.create(name: name, labels: labels)
             resolved.volumePaths[key] = volume.mountpoint
         }
+        try copyUpVolumes(settings, rootfs: rootfs, paths: resolved.volumePaths)
         resolved.seccompProfile = try seccompProfile(settings.options)
         resolved.initPath = settings.options.initProcess ? try Self.initBinary() : nil
         // docker's 1048576 open files, when this process may give it (raising a hard limit
         // needs CAP_SYS_RESOURCE, which a confined caller lacks); else runc's 1024.
         var limit = rlimit()
         resolved.raiseNofileLimit = getrlimit(RLIMIT_NOFILE_VALUE, &limit) == 0 && limit.rlim_max >= 1_048_576
-        let spec = try SpecBuilder.build(image: image.config, options: settings.options, resolved: resolved)
+        var spec = try SpecBuilder.build(image: image.config, options: settings.options, resolved: resolved)
+        // --privileged asks for every capability; a confined engine can only give those it has
+        // itself (containerd's WithAllCurrentCapabilities).
+        if settings.options.privileged, let bounding = Self.currentBoundingSet(), var caps = spec.process?.capabilities {
+            let keep = { (names: [String]?) in names?.filter { name in CapabilityName.number(name).map { bounding & (1 << UInt64($0)) != 0 } ?? false } }
+            caps.bounding = keep(caps.bounding)
+            caps.effective = keep(caps.effective)
+            caps.permitted = keep(caps.permitted)
+            caps.inheritable = keep(caps.inheritable)
+            caps.ambient = keep(caps.ambient)
+            spec.process?.capabilities = caps
+        }
+        // docker sets HOME from the user's passwd entry ("/" without one) unless the image or -e did.
+        if var env = spec.process?.env, !env.contains(where: { $0.hasPrefix("HOME=") }) {
+            env.append("HOME=" + Self.homeDirectory(uid: resolved.user.uid, passwd: passwd))
+            spec.process?.env = env
+        }
         try Files.writeAtomically("\(dir)/config.json", try spec.encode(), mode: 0o600)
     }
 
@@ -136,6 +160,44 @@ extension Engine {
             tty: settings.options.tty, openStdin: settings.options.interactive, logPath: logPath(record.id),
             logMaxSize: logOptions.maxSize, logMaxFiles: logOptions.maxFiles, restartPolicy: settings.restartPolicy,
             rootfsPath: rootfsPath(record.id), autoRemove: settings.autoRemove, anonymousVolumes: settings.anonymousVolumes)
+    }
+
+    /// docker's copy-up: an empty volume mounted over a directory of the image gets that
+    /// directory's content (and keeps it), unless the mount says `nocopy`.
+    func copyUpVolumes(_ settings: ContainerSettings, rootfs: String, paths: [String: String]) throws {
+        for request in try mountRequests(settings.options) where request.kind == .volume && !request.options.contains("nocopy") {
+            guard let host = paths[request.source ?? request.destination],
+                  (try? Files.list(host))?.isEmpty == true,
+                  (try? ContainerCopy.isDirectory(rootfs: rootfs, path: request.destination)) == true else { continue }
+            try BerthError.wrap("copy \(request.destination) of the image into its volume") {
+                try ContainerCopy.copyOut(rootfs: rootfs, path: request.destination + "/.", toHost: host, keepingOwnership: true)
+            }
+        }
+    }
+
+    /// The home directory of `uid` in /etc/passwd's content; "/" when it has none.
+    static func homeDirectory(uid: UInt32, passwd: String?) -> String {
+        for line in (passwd ?? "").split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count > 5, UInt32(fields[2]) == uid, !fields[5].isEmpty { return String(fields[5]) }
+        }
+        return "/"
+    }
+
+    /// This process's capability bounding set (CapBnd of /proc/self/status).
+    static func currentBoundingSet() -> UInt64? {
+        guard let status = try? Files.readString("/proc/self/status") else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("CapBnd:") {
+            return UInt64(line.dropFirst(7).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
+        }
+        return nil
+    }
+
+    /// The host's name (uname's nodename).
+    static func hostName() -> String {
+        var names = utsname()
+        uname(&names)
+        return withUnsafeBytes(of: names.nodename) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// "start container web: exec: ...": the runtime's reason without the "create <id>: "

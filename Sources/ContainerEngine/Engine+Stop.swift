@@ -33,7 +33,10 @@ extension Engine {
             try? runtime.kill(id: record.id, signal: SIGKILL, all: true)
             _ = waitForExit(record, seconds: 10)
         }
-        return try waitForRecordedExit(record)
+        let stopped = try waitForRecordedExit(record)
+        // docker's stop returns once the container is cleaned up: the monitor ends after that.
+        waitForMonitor(stopped, seconds: 10)
+        return try container(record.id)
     }
 
     /// `berth kill`: sends `signal` (default SIGKILL) to the container's process.
@@ -109,9 +112,11 @@ extension Engine {
     /// Waits (up to 10 s) for the monitor to record the exit, then returns the record.
     func waitForRecordedExit(_ record: ContainerRecord) throws -> ContainerRecord {
         var current = try container(record.id)
-        for _ in 0..<1000 where current.state == .running || current.state == .paused {
+        var polls = 0
+        while polls < 1000, current.state == .running || current.state == .paused {
             usleep(10_000)
             current = try container(record.id)
+            polls += 1
         }
         return current
     }
@@ -119,7 +124,12 @@ extension Engine {
     /// Waits (up to `seconds`) for the container's monitor to exit.
     func waitForMonitor(_ record: ContainerRecord, seconds: Int) {
         guard record.monitorPid > 0 else { return }
-        for _ in 0..<(seconds * 200) where monitorIsAlive(record) { usleep(5_000) }
+        // (A `for … where` loop would keep counting, without sleeping, once the monitor is gone.)
+        var polls = 0
+        while polls < seconds * 200, monitorIsAlive(record) {
+            usleep(5_000)
+            polls += 1
+        }
     }
 }
 

@@ -10,7 +10,7 @@ extension ContainerStore {
     /// Makes a container record in state `created` with a new id and `name` (docker's rules; a
     /// generated "adjective_surname" when nil).
     ///
-    /// The record is made in tmp/ with `creating` set and renamed into containers/, the name is
+    /// The record is made in staging/ with `creating` set and renamed into containers/, the name is
     /// reserved, then `creating` is cleared. On failure nothing is left behind; if the process
     /// is killed, ``reconcile()`` removes the half-made record.
     /// - Throws: `.alreadyExists` "conflict: the container name "/web" is already in use by
@@ -39,7 +39,7 @@ extension ContainerStore {
         }
     }
 
-    /// Writes the record into tmp/ and renames its directory into containers/.
+    /// Writes the record into staging/ and renames its directory into containers/.
     private func makeRecord(_ record: ContainerRecord) throws {
         let temporary = staging.newPath("create", record.id)
         try Files.makeDirectory(temporary, mode: 0o700, exclusive: true)
@@ -73,7 +73,7 @@ extension ContainerStore {
         return short
     }
 
-    /// Removes the record of `id` (renamed into tmp/ first, so it vanishes at once), then its
+    /// Removes the record of `id` (renamed into staging/ first, so it vanishes at once), then its
     /// name if that still points at `id`.
     func discard(_ id: String, name: String) throws {
         let temporary = staging.newPath("remove", id)

@@ -8,7 +8,7 @@ extension ContainerStore {
         public var removedContainers: [String] = []
         /// Names that pointed at no container, or at one that no longer bears them.
         public var removedNames: [String] = []
-        /// tmp/ entries of processes that are gone, and `<id>/container.json.tmp-PID` files.
+        /// staging/ entries of processes that are gone, and `<id>/container.json.tmp-PID` files.
         public var removedTemporaries: [String] = []
 
         public var isEmpty: Bool { removedContainers.isEmpty && removedNames.isEmpty && removedTemporaries.isEmpty }
@@ -16,7 +16,7 @@ extension ContainerStore {
 
     /// Repairs what killed commands left: records still `creating` whose creator process is
     /// gone (its pid dead, or reused by a process with another start time) go with their name;
-    /// names pointing at missing containers, or at containers renamed since, go; tmp/ entries of
+    /// names pointing at missing containers, or at containers renamed since, go; staging/ entries of
     /// dead processes go. Safe to run while other commands work.
     @discardableResult
     public func reconcile() throws -> Repairs {

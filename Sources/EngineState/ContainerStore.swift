@@ -11,13 +11,13 @@ import Glibc
 ///     <root>/containers/<id>/container.json   the record (temp + rename, under <id>/lock)
 ///     <root>/names/<name>                     the id owning the name, made with link(2)
 ///     <root>/names.lock                       taken only to remove a name
-///     <root>/tmp/                             records being made or removed (see `Staging`)
+///     <root>/staging/                         records being made or removed (see `Staging`)
 ///
-/// A record is made in tmp/ and renamed into containers/ whole, with `creating` set; then its
+/// A record is made in staging/ and renamed into containers/ whole, with `creating` set; then its
 /// name is reserved; then `creating` is cleared. A name file appears atomically with its
 /// content (link(2) fails with EEXIST when the name is taken), so names stay unique without a
 /// global lock. A command killed at any point leaves a record still `creating` (its creator
-/// dead), a name pointing at no container, or a tmp/ entry of a dead process: ``reconcile()``
+/// dead), a name pointing at no container, or a staging/ entry of a dead process: ``reconcile()``
 /// removes all three. Records are read without a lock.
 public final class ContainerStore: @unchecked Sendable {
     public let root: String
@@ -30,7 +30,7 @@ public final class ContainerStore: @unchecked Sendable {
         self.root = Files.normalize(Files.absolute(root))
         containersPath = "\(self.root)/containers"
         namesPath = "\(self.root)/names"
-        staging = Staging(path: "\(self.root)/tmp")
+        staging = Staging(path: "\(self.root)/staging")
         try BerthError.wrap("open container store \(self.root)") {
             for dir in [self.root, containersPath, namesPath, staging.path] {
                 try Files.makeDirectory(dir, mode: 0o700)

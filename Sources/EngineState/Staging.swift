@@ -5,7 +5,7 @@ import LinuxSyscalls
 import Glibc
 #endif
 
-/// `<root>/tmp/`: everything half-made or half-removed. Each entry is named
+/// `<root>/staging/`: everything half-made or half-removed. Each entry is named
 /// `<kind>-<pid>-<start time>-<rest>` after the process that made it, so that whoever finds it
 /// later can tell whether its owner is still at work (pid alive with the same start time) or
 /// was killed, and only then removes it.
@@ -19,7 +19,7 @@ struct Staging {
         owner = "\(pid)-\(Processes.startTime(pid) ?? 0)"
     }
 
-    /// A new path in tmp/ owned by this process (nothing is created).
+    /// A new path in staging/ owned by this process (nothing is created).
     func newPath(_ kind: String, _ rest: String = randomHex(8)) -> String {
         "\(path)/\(kind)-\(owner)-\(rest)"
     }

@@ -23,7 +23,7 @@ public final class VolumeStore: @unchecked Sendable {
     public init(root: String) throws {
         self.root = Files.normalize(Files.absolute(root))
         volumesPath = "\(self.root)/volumes"
-        staging = Staging(path: "\(self.root)/tmp")
+        staging = Staging(path: "\(self.root)/staging")
         try BerthError.wrap("open volume store \(self.root)") {
             try Files.makeDirectory(self.root, mode: 0o700)
             try Files.makeDirectory(volumesPath, mode: 0o701)

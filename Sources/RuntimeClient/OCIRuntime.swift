@@ -56,6 +56,8 @@ public struct OCIRuntime: Sendable {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let reason = RuntimeErrorLog.lastError(log: result.log, stderr: result.stderr, runtimeName: name)
             ?? "\(name) exited with status \(result.status)"
-        return BerthError(RuntimeErrorLog.code(for: reason), "\(context): \(reason)")
+        // berth-runtime's own messages already start with "create <id>: ".
+        let message = reason.hasPrefix("\(context): ") ? reason : "\(context): \(reason)"
+        return BerthError(RuntimeErrorLog.code(for: reason), message)
     }
 }

@@ -101,7 +101,7 @@ final class ChildProcessTests: StoreTestCase {
     }
 
     /// Every record is whole and not half-made, every record's name points back at it, every
-    /// name points at a record bearing it, and tmp/ is empty.
+    /// name points at a record bearing it, and staging/ is empty.
     func assertConsistent(_ store: ContainerStore, file: StaticString = #filePath, line: UInt = #line) throws {
         let base = "\(root)/store"
         let ids = try Files.listDirectories("\(base)/containers")
@@ -114,7 +114,7 @@ final class ChildProcessTests: StoreTestCase {
             XCTAssertEqual(try store.load(name).name, name, file: file, line: line)
         }
         XCTAssertEqual(try Files.list("\(base)/names").count, records.count, file: file, line: line)
-        XCTAssertEqual(try Files.list("\(base)/tmp"), [], file: file, line: line)
+        XCTAssertEqual(try Files.list("\(base)/staging"), [], file: file, line: line)
         for id in ids {
             XCTAssertEqual(Set(try Files.list("\(base)/containers/\(id)")).subtracting(["lock"]), ["container.json"],
                            file: file, line: line)

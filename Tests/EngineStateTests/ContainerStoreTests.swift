@@ -30,7 +30,7 @@ final class ContainerStoreTests: StoreTestCase {
         }
         XCTAssertEqual(try other.load("web").config, config)
         XCTAssertEqual(try other.list(), [created])
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
     }
 
     func testUpdateIsAReadModifyWrite() throws {
@@ -59,7 +59,7 @@ final class ContainerStoreTests: StoreTestCase {
         }
         XCTAssertEqual(try Files.listDirectories("\(root)/containers"), [first.id])
         XCTAssertEqual(try Files.list("\(root)/names"), ["web"])
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
     }
 
     func testInvalidNamesAreRefused() throws {
@@ -107,7 +107,7 @@ final class ContainerStoreTests: StoreTestCase {
         assertError(.notFound, "no such container: web") { try store.load("web") }
         assertError(.notFound, "no such container: \(record.id)") { try store.remove(record.id) }
         XCTAssertEqual(try Files.list("\(root)/names"), [])
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
         XCTAssertEqual(try store.create(name: "web", image: "busybox", imageID: "sha256:1").name, "web")
     }
 
@@ -147,7 +147,7 @@ final class ContainerStoreTests: StoreTestCase {
         XCTAssertEqual(Set(records.map(\.id)), Set(ids.items))
         XCTAssertEqual(Set(records.map(\.name)).count, 20)
         XCTAssertEqual(try Files.list("\(root)/names").count, 20)
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
     }
 
     func testTwentyThreadsRaceForOneName() throws {
@@ -172,7 +172,7 @@ final class ContainerStoreTests: StoreTestCase {
         XCTAssertEqual(try store.list().map(\.id), winners.items)
         XCTAssertEqual(try store.load("race").id, winners.items.first)
         XCTAssertEqual(try Files.listDirectories("\(root)/containers"), winners.items)
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
     }
 
     func testConcurrentUpdatesAreNotLost() throws {

@@ -38,7 +38,7 @@ final class ReconcileTests: StoreTestCase {
         XCTAssertEqual(repairs.removedNames, [])  // removed with its record
         XCTAssertFalse(Files.exists("\(root)/containers/\(id)"))
         XCTAssertEqual(try Files.list("\(root)/names"), [])
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
         XCTAssertTrue(try store.reconcile().isEmpty)
         XCTAssertEqual(try store.create(name: "orphan", image: "busybox", imageID: "sha256:1").name, "orphan")
     }
@@ -62,10 +62,10 @@ final class ReconcileTests: StoreTestCase {
         try Files.create("\(root)/names/ghost", Array(String(repeating: "f", count: 64).utf8))
         // A command killed mid-rename, after the record took the new name.
         try Files.create("\(root)/names/old-kept", Array(kept.id.utf8))
-        // tmp/ entries of a dead process and of this one.
+        // staging/ entries of a dead process and of this one.
         let dead = try deadPid()
-        try Files.makeDirectory("\(root)/tmp/create-\(dead)-1-\(String(repeating: "c", count: 64))")
-        try Files.create("\(root)/tmp/name-\(dead)-1-abcd", Array("x".utf8))
+        try Files.makeDirectory("\(root)/staging/create-\(dead)-1-\(String(repeating: "c", count: 64))")
+        try Files.create("\(root)/staging/name-\(dead)-1-abcd", Array("x".utf8))
         let mine = store.staging.newPath("name")
         try Files.create(mine, Array("y".utf8))
 
@@ -74,7 +74,7 @@ final class ReconcileTests: StoreTestCase {
         XCTAssertEqual(repairs.removedContainers, [])
         XCTAssertEqual(repairs.removedTemporaries.count, 2)
         XCTAssertEqual(try Files.list("\(root)/names"), ["kept"])
-        XCTAssertEqual(try Files.list("\(root)/tmp").map { "\(root)/tmp/\($0)" }, [mine])
+        XCTAssertEqual(try Files.list("\(root)/staging").map { "\(root)/staging/\($0)" }, [mine])
         XCTAssertEqual(try store.load("kept"), kept)
     }
 

@@ -31,7 +31,7 @@ final class VolumeStoreTests: StoreTestCase {
         assertError(.notFound, "get data: no such volume") { try store.inspect("data") }
         assertError(.notFound, "get data: no such volume") { try store.remove("data") }
         XCTAssertEqual(try store.list().map(\.name), [anonymous.name])
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
     }
 
     func testInvalidVolumeNames() throws {
@@ -53,6 +53,6 @@ final class VolumeStoreTests: StoreTestCase {
         XCTAssertEqual(results.items.count, 20)
         XCTAssertEqual(Set(results.items.map(\.created)).count, 1)
         XCTAssertEqual(try Files.list("\(root)/volumes"), ["shared"])
-        XCTAssertEqual(try Files.list("\(root)/tmp"), [])
+        XCTAssertEqual(try Files.list("\(root)/staging"), [])
     }
 }

@@ -22,12 +22,12 @@ struct ContainerFlags: ParsableArguments {
     @Option(name: .long, help: "Attach a filesystem mount to the container.") var mount: [String] = []
     @Option(name: .long, help: "Mount a tmpfs directory.") var tmpfs: [String] = []
     @Flag(name: .customLong("read-only"), help: "Mount the container's root filesystem as read only.") var readOnly = false
-    @Option(name: [.customShort("m"), .long], help: "Memory limit.") var memory: String?
-    @Option(name: .customLong("memory-swap"), help: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap.") var memorySwap: String?
-    @Option(name: .long, help: "Number of CPUs.") var cpus: String?
-    @Option(name: [.customShort("c"), .customLong("cpu-shares")], help: "CPU shares (relative weight).") var cpuShares: UInt64?
+    @Option(name: [.customShort("m"), .long], parsing: .unconditional, help: "Memory limit.") var memory: String?
+    @Option(name: .customLong("memory-swap"), parsing: .unconditional, help: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap.") var memorySwap: String?
+    @Option(name: .long, parsing: .unconditional, help: "Number of CPUs.") var cpus: String?
+    @Option(name: [.customShort("c"), .customLong("cpu-shares")], parsing: .unconditional, help: "CPU shares (relative weight).") var cpuShares: String?
     @Option(name: .customLong("cpuset-cpus"), help: "CPUs in which to allow execution (0-3, 0,1).") var cpusetCpus: String?
-    @Option(name: .customLong("pids-limit"), help: "Tune container pids limit (set -1 for unlimited).") var pidsLimit: Int64?
+    @Option(name: .customLong("pids-limit"), parsing: .unconditional, help: "Tune container pids limit (set -1 for unlimited).") var pidsLimit: String?
     @Option(name: .long, help: "Ulimit options.") var ulimit: [String] = []
     @Option(name: .customLong("cap-add"), help: "Add Linux capabilities.") var capAdd: [String] = []
     @Option(name: .customLong("cap-drop"), help: "Drop Linux capabilities.") var capDrop: [String] = []
@@ -36,7 +36,7 @@ struct ContainerFlags: ParsableArguments {
     @Option(name: .long, help: "Restart policy to apply when a container exits.") var restart = "no"
     @Option(name: [.customShort("l"), .long], help: "Set meta data on a container.") var label: [String] = []
     @Option(name: .customLong("stop-signal"), help: "Signal to stop the container.") var stopSignal: String?
-    @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container.") var stopTimeout: Int?
+    @Option(name: .customLong("stop-timeout"), parsing: .unconditional, help: "Timeout (in seconds) to stop a container.") var stopTimeout: String?
     @Flag(name: .long, help: "Run an init inside the container that forwards signals and reaps processes.") var `init` = false
     @Option(name: [.long, .customLong("net")], help: "Connect a container to a network (none or host).") var network = "none"
     @Option(name: .customLong("log-opt"), help: "Log driver options.") var logOpt: [String] = []
@@ -69,9 +69,9 @@ struct ContainerFlags: ParsableArguments {
         options.memory = memory
         options.memorySwap = memorySwap
         options.cpus = cpus
-        options.cpuShares = cpuShares
+        options.cpuShares = try cpuShares.map { try Self.integer($0, flag: "-c, --cpu-shares", as: UInt64.self) }
         options.cpusetCpus = cpusetCpus
-        options.pidsLimit = pidsLimit
+        options.pidsLimit = try pidsLimit.map { try Self.integer($0, flag: "--pids-limit", as: Int64.self) }
         options.ulimits = ulimit
         options.capAdd = capAdd
         options.capDrop = capDrop
@@ -79,11 +79,24 @@ struct ContainerFlags: ParsableArguments {
         options.securityOpts = securityOpt
         options.labels = label
         options.stopSignal = stopSignal
-        options.stopTimeout = stopTimeout
+        options.stopTimeout = try stopTimeout.map { try Self.integer($0, flag: "--stop-timeout", as: Int.self) }
         options.initProcess = `init`
         options.network = network
         return CreateRequest(image: image, options: options, name: name, restartPolicy: restart, autoRemove: rm,
                              logOptions: logOpt, callerEnvironment: callerEnvironment())
+    }
+}
+
+extension ContainerFlags {
+    /// docker's (pflag's) wording for a bad number: `invalid argument "abc" for "--pids-limit" flag:
+    /// strconv.ParseInt: parsing "abc": invalid syntax`.
+    static func integer<T: FixedWidthInteger>(_ text: String, flag: String, as: T.Type) throws -> T {
+        guard let value = T(text) else {
+            let parser = T.isSigned ? "ParseInt" : "ParseUint"
+            throw EngineFailure("invalid argument \"\(text)\" for \"\(flag)\" flag: strconv.\(parser): parsing \"\(text)\": invalid syntax",
+                                exitCode: 125)
+        }
+        return value
     }
 }
 

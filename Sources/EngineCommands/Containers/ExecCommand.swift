@@ -50,6 +50,9 @@ struct ExecCommand: ParsableCommand {
                     stdio: RuntimeStdio(input: interactive ? 0 : -1, output: 1, error: 2))
             }
         } catch let error as BerthError {
+            // In the foreground without a terminal the runtime's stderr is ours: it has printed
+            // the error already, once is enough.
+            if !detach && !tty { throw ExitCode(Engine.startFailureStatus(error.message)) }
             throw EngineFailure(error.message, exitCode: Engine.startFailureStatus(error.message))
         }
         if status != 0 { throw ExitCode(status) }
@@ -70,7 +73,7 @@ struct ExecCommand: ParsableCommand {
             done.signal()
         }
         if let master = try? console.receiveMaster(timeoutMilliseconds: 10_000) {
-            _ = try TerminalRelay.relay(master: master)
+            _ = try TerminalRelay.relay(master: master, stdin: interactive, detachKeys: interactive)
         }
         done.wait()
         return try box.result.get()

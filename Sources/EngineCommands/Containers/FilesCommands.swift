@@ -15,7 +15,7 @@ struct CopyCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Flag(name: [.customShort("a"), .long], help: "Archive mode (copy all uid/gid information).") var archive = false
-    @Flag(name: [.customShort("L"), .customLong("follow-link")], help: "Always follow symbol link in SRC_PATH.") var followLink = false
+    @Flag(name: [.customShort("L"), .customLong("follow-link")], help: "Follow a symbolic link in SRC_PATH (in the container).") var followLink = false
     @Flag(name: .shortAndLong, help: "Suppress progress output.") var quiet = false
     @Argument(help: "SRC") var source: String
     @Argument(help: "DEST") var destination: String
@@ -33,10 +33,18 @@ struct CopyCommand: ParsableCommand {
             let record = try engine.container(name)
             try engine.withRootfs(record) { rootfs in
                 try BerthError.wrap("copy from container \(record.name)") {
-                    if destination == "-" {
-                        try ContainerCopy.copyOutArchive(rootfs: rootfs, path: path, to: STDOUT_FILENO)
+                    var source = path
+                    var target = destination
+                    if followLink {
+                        // -L: copy what the link points to (inside the container), under the link's name.
+                        source = try ContainerCopy.resolvingLinks(rootfs: rootfs, path: path)
+                        let name = path.split(separator: "/").last.map(String.init) ?? ""
+                        if target != "-", Files.isDirectory(target), !name.isEmpty { target += "/" + name }
+                    }
+                    if target == "-" {
+                        try ContainerCopy.copyOutArchive(rootfs: rootfs, path: source, to: STDOUT_FILENO)
                     } else {
-                        try ContainerCopy.copyOut(rootfs: rootfs, path: path, toHost: destination, keepingOwnership: archive)
+                        try ContainerCopy.copyOut(rootfs: rootfs, path: source, toHost: target, keepingOwnership: archive)
                     }
                 }
             }

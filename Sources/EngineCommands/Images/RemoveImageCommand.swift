@@ -55,6 +55,10 @@ struct ImageRemoval: ParsableArguments {
                 try store.untag(reference)
                 emit("Untagged: \(reference.familiar)")
             }
+            // Its containers still need it: it stays, untagged (docker's dangling image).
+            if (try? store.image(image.id.string)) == nil {
+                try store.addImage(manifestDigest: image.manifestDigest, reference: nil)
+            }
             return
         }
         if named == nil, image.references.count > 1, !force {

@@ -40,8 +40,8 @@ extension BerthCommand {
                 exit(withError: error)
             }
             if code == .validationFailure {
-                FileOutput.standardError.write(fullMessage(for: error) + "\n")
-                FileOutput.standardError.write("See 'berth --help'.\n")
+                // One line, docker's shape: "Error: unknown flag: --bogus" (exit 125).
+                FileOutput.standardError.write("Error: \(usageLine(message(for: error)))\n")
                 exit(withError: ExitCode(125))
             }
             exit(withError: error)
@@ -57,4 +57,12 @@ func failing<T>(_ code: Int32, _ body: () throws -> T) throws -> T {
     } catch let error as BerthError {
         throw EngineFailure(error.message, exitCode: code)
     }
+}
+
+/// The first line of an argument-parser message, lower-case first, without its "Error: ".
+func usageLine(_ message: String) -> String {
+    var line = Substring(message.split(separator: "\n").first ?? "")
+    if line.hasPrefix("Error: ") { line = line.dropFirst(7) }
+    guard let first = line.first else { return "invalid arguments" }
+    return first.lowercased() + line.dropFirst()
 }
