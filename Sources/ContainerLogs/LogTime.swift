@@ -13,7 +13,7 @@ public enum LogTime {
     }
 
     /// docker's `RFC3339NanoFixed`, which `docker logs -t` prints: always nine fraction digits.
-    public static func displayFormat(_ time: Timestamp) -> String { time.rfc3339(fraction: true) }
+    public static func displayFormat(_ time: Timestamp) -> String { time.rfc3339(fraction: true, fixed: true) }
 
     /// Orders two timestamps.
     public static func isBefore(_ a: Timestamp, _ b: Timestamp) -> Bool {

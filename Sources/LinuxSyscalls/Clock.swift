@@ -18,9 +18,12 @@ public struct Timestamp: Sendable, Equatable {
         return Timestamp(seconds: Int64(ts.tv_sec), nanoseconds: Int64(ts.tv_nsec))
     }
 
-    /// RFC 3339 in UTC; with `fraction`, nanoseconds as runc prints them
-    /// ("2026-11-29T12:47:48.123456789Z").
-    public func rfc3339(fraction: Bool = true) -> String {
+    /// RFC 3339 in UTC; with `fraction`, the nanoseconds as Go's RFC3339Nano writes them (runc,
+    /// docker, skopeo): trailing zeros dropped, no fraction at all for a whole second
+    /// ("2026-11-29T12:47:48.12345678Z"). Go programs that re-encode a time this way give back
+    /// the same text, so a digest over a config holding it survives them.
+    /// With `fixed`, always nine digits (docker's RFC3339NanoFixed, which `docker logs -t` prints).
+    public func rfc3339(fraction: Bool = true, fixed: Bool = false) -> String {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         // Civil-from-days (Howard Hinnant's algorithm).
@@ -39,7 +42,11 @@ public struct Timestamp: Sendable, Equatable {
         }
         var result = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
         result += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if fraction { result += ".\(pad(nanoseconds, 9))" }
+        if fraction, nanoseconds != 0 || fixed {
+            var digits = pad(nanoseconds, 9)
+            while !fixed && digits.hasSuffix("0") { digits.removeLast() }
+            result += "." + digits
+        }
         return result + "Z"
     }
 }

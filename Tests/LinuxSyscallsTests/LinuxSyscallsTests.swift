@@ -9,10 +9,11 @@ import Glibc
 
 @Suite struct TimestampTests {
     @Test(arguments: [
-        (0, 0, "1970-01-01T00:00:00.000000000Z"),
+        (0, 0, "1970-01-01T00:00:00Z"),
+        (0, 120_000_000, "1970-01-01T00:00:00.12Z"),
         (951_782_400, 5, "2000-02-29T00:00:00.000000005Z"),
         (1_795_955_268, 123_456_789, "2026-11-29T12:27:48.123456789Z"),
-        (-1, 0, "1969-12-31T23:59:59.000000000Z"),
+        (-1, 0, "1969-12-31T23:59:59Z"),
     ] as [(Int64, Int64, String)])
     func rfc3339(_ seconds: Int64, _ nanos: Int64, _ expected: String) {
         #expect(Timestamp(seconds: seconds, nanoseconds: nanos).rfc3339() == expected)
@@ -20,6 +21,7 @@ import Glibc
 
     @Test func withoutFraction() {
         #expect(Timestamp(seconds: 0, nanoseconds: 9).rfc3339(fraction: false) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp(seconds: 0, nanoseconds: 120_000_000).rfc3339(fixed: true) == "1970-01-01T00:00:00.120000000Z")
     }
 }
 
