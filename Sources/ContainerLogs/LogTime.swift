@@ -5,11 +5,7 @@ public enum LogTime {
     /// Go's `time.RFC3339Nano` as docker writes the `time` field: UTC, trailing zeros of the
     /// fraction dropped ("2024-01-02T03:04:05.1234Z", "2024-01-02T03:04:05Z").
     public static func fileFormat(_ time: Timestamp) -> String {
-        var text = time.rfc3339(fraction: true)
-        text.removeLast()  // "Z"
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text + "Z"
+        time.rfc3339(fraction: true)  // trailing zeros dropped, as RFC3339Nano does
     }
 
     /// docker's `RFC3339NanoFixed`, which `docker logs -t` prints: always nine fraction digits.
