@@ -112,9 +112,12 @@ bench-pull: deps build
 
 # `berth run --rm busybox true` against podman's on private storage, and berth-monitor's memory
 # against conmon's (bench/engine-run.sh, bench/monitor-rss.sh).
+# Both with --network none, then both on their default bridge network (berth: CNI plugins;
+# podman: netavark).
 bench-engine: deps build $(CLIENT_IMAGES)/IMAGES.txt
-	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bench/engine-run.sh
-	BERTH=$(BERTH) IMAGES_DIR=$(CURDIR)/$(CLIENT_IMAGES) bench/monitor-rss.sh
+	BERTH=$(BERTH) NETWORK=none OUT=$(CURDIR)/out/bench/none bench/engine-run.sh
+	BERTH=$(BERTH) NETWORK=bridge OUT=$(CURDIR)/out/bench/bridge BERTH_RUNC=0 bench/engine-run.sh
+	BERTH=$(BERTH) bench/monitor-rss.sh
 
 clean:
 	rm -f $(PROBE)

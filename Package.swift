@@ -62,12 +62,14 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-executable"])]),
         // Files in and out of a container's root: cp, export.
         .target(name: "ContainerFiles", dependencies: ["LayerArchive", "LinuxSyscalls", "CBerthShim", "Diagnostics"]),
+        // Networks: bridges through Debian's CNI plugins, IPAM, published ports, hosts files.
+        .target(name: "Networking", dependencies: ["LinuxSyscalls", "CBerthShim", "LiteJSON", "Diagnostics"]),
         // Containers as the engine runs them: records + spec + image + monitor + runtime.
         .target(name: "ContainerEngine", dependencies: [
-            "ContainerMonitor", "ContainerFiles", "ContainerLogs", "RuntimeClient", "EngineSpec", "EngineState",
+            "Networking", "ContainerMonitor", "ContainerFiles", "ContainerLogs", "RuntimeClient", "EngineSpec", "EngineState",
             "ImageArchive", "ImageStore", "ImageSpec", "OCIRuntimeSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .target(name: "EngineCommands", dependencies: [
-            "ContainerEngine", "ContainerMonitor", "ContainerFiles", "ContainerLogs", "EngineSpec", "RuntimeClient",
+            "ContainerEngine", "Networking", "ContainerMonitor", "ContainerFiles", "ContainerLogs", "EngineSpec", "RuntimeClient",
             "Registry", "ImageArchive", "ImageStore", "EngineState", "ImageSpec", "LinuxSyscalls", "LiteJSON", "Diagnostics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -93,6 +95,7 @@ let package = Package(
         .testTarget(name: "ContainerLogsTests", dependencies: ["ContainerLogs", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .testTarget(name: "RuntimeClientTests", dependencies: ["RuntimeClient", "OCIRuntimeSpec", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "ContainerMonitorTests", dependencies: ["ContainerMonitor", "ContainerLogs", "RuntimeClient", "EngineState", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
+        .testTarget(name: "NetworkingTests", dependencies: ["Networking", "LinuxSyscalls", "LiteJSON", "Diagnostics"]),
         .testTarget(name: "ContainerFilesTests", dependencies: ["ContainerFiles", "LayerArchive", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "ContainerEngineTests", dependencies: ["ContainerEngine", "EngineSpec", "EngineState", "ImageArchive", "ImageSpec", "LayerArchive", "LinuxSyscalls", "Diagnostics"]),
         .testTarget(name: "PrivilegedTests", dependencies: ["Cgroups", "RootFilesystem", "LinuxSyscalls", "OCIRuntimeSpec", "CBerthShim", "Diagnostics"]),

@@ -8,7 +8,10 @@
 #   PM=(podman --root $T/p --runroot $T/pr --storage-driver overlay --cgroup-manager cgroupfs
 #       --events-backend none --runtime $PODMAN_RUNTIME)
 #   PM_RUN=(run --network none --cgroup-parent /berth-bench-podman-$$)
-# plus the same as strings (B_STR, PM_STR, PM_RUN_STR) for hyperfine's command lines.
+#   B_RUN_OPTS=(--network none)
+# plus the same as strings (B_STR, PM_STR, PM_RUN_STR, B_RUN_OPTS_STR) for hyperfine's command
+# lines. NETWORK=bridge runs both on their default bridge network instead (berth's over the
+# CNI plugins, podman's with netavark, its network config under $T).
 #
 # podman gets a private containers.conf (CONTAINERS_CONF): cgroupfs, no events, its tmp_dir,
 # file locks and volumes below $T, and ulimits the host can grant (this VM has no
@@ -39,7 +42,15 @@ export BERTH_CGROUP_PARENT=$BERTH_CG
 B=("$BERTH" --root "$T/b")
 PM=("$PODMAN" --root "$T/p" --runroot "$T/pr" --storage-driver overlay
 	--cgroup-manager cgroupfs --events-backend none --runtime "$PODMAN_RUNTIME")
-PM_RUN=(run --network none --cgroup-parent "/$PODMAN_CG")
+NETWORK=${NETWORK:-none}
+if [ "$NETWORK" = bridge ]; then
+	PM_RUN=(run --cgroup-parent "/$PODMAN_CG")
+	B_RUN_OPTS=()
+else
+	PM_RUN=(run --network none --cgroup-parent "/$PODMAN_CG")
+	B_RUN_OPTS=(--network none)
+fi
+B_RUN_OPTS_STR="${B_RUN_OPTS[*]}"
 B_STR="${B[*]}"
 PM_STR="${PM[*]}"
 PM_RUN_STR="${PM_RUN[*]}"
@@ -96,6 +107,8 @@ engine_cleanup() {
 		"${PM[@]}" rm -a -f -t 0 >/dev/null 2>&1
 		"${PM[@]}" system reset -f >/dev/null 2>&1
 	fi
+	# berth's networks (bridges, iptables chains), namespaces and store
+	[ ! -d "$T/b" ] || "${B[@]}" system reset -f >/dev/null 2>&1
 	umount_under "$T"
 	rm_cgroup "$BERTH_CG"
 	rm_cgroup "$PODMAN_CG"
@@ -106,7 +119,7 @@ engine_cleanup() {
 }
 
 engine_setup() {
-	mkdir -p "$T"/{b,p,pr,ptmp,pvol,conmon-tmp} "$OUT"
+	mkdir -p "$T"/{b,p,pr,ptmp,pvol,pnet,conmon-tmp} "$OUT"
 	local nofile nproc pidmax
 	nofile=$(ulimit -Hn)
 	nproc=$(ulimit -Hu)
@@ -123,6 +136,9 @@ conmon_env_vars = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin
 tmp_dir = "$T/ptmp"
 volume_path = "$T/pvol"
 lock_type = "file"
+network_backend = "netavark"
+[network]
+network_config_dir = "$T/pnet"
 EOF
 	export CONTAINERS_CONF=$T/containers.conf
 	"${B[@]}" load -q -i "$IMAGE_TAR" >/dev/null ||

@@ -41,7 +41,7 @@ echo "kernel: $(uname -r); N=$N containers each; reading ${SETTLE}s after the la
 echo
 
 for ((i = 0; i < N; i++)); do
-	must "${B[@]}" run -d "$IMAGE" sleep 1000 >/dev/null
+	must "${B[@]}" run -d "${B_RUN_OPTS[@]}" "$IMAGE" sleep 1000 >/dev/null
 done
 p_ids=()
 for ((i = 0; i < N; i++)); do

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # tests/demo.sh: bootstrap a local busybox image from Debian's busybox-static (`berth import`
 # of a root filesystem tarball), then use it the way one uses docker: `berth run -d` with a
-# memory limit and a named volume, `ps`, `logs`, `exec` (which reads the limit and the volume
-# from inside), `stop`, `rm`. The container runs under berth's monitor with berth-runtime.
-# Everything (state root, mounts, cgroups, files) is removed afterwards.
+# memory limit and a named volume, `ps`, `logs`, `exec` (which reads the limit, the volume and
+# the network from inside), `stop`, `rm`; then a page served by busybox httpd in a container,
+# published with `-p 127.0.0.1:PORT:80` and fetched from the host with curl. Containers run
+# under berth's monitor with berth-runtime, on berth's default bridge network.
+# Everything (state root, mounts, cgroups, bridges, iptables chains, files) is removed
+# afterwards (`berth system reset`).
 #
 #   tests/demo.sh                          # .build/release/berth{,-runtime,-monitor}
 #   BERTH_RUNTIME=/usr/sbin/runc tests/demo.sh
@@ -21,9 +24,7 @@ berth() {
 	"$BERTH" --root "$WORK/root" "$@"
 }
 cleanup() {
-	for id in $("$BERTH" --root "$WORK/root" ps -aq 2>/dev/null); do
-		"$BERTH" --root "$WORK/root" rm -f -v "$id" >/dev/null 2>&1 || true
-	done
+	"$BERTH" --root "$WORK/root" system reset -f >/dev/null 2>&1 || true
 	find /sys/fs/cgroup/*/"$BERTH_CGROUP_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
 	rm -rf "$WORK"
 }
@@ -47,11 +48,23 @@ berth ps
 sleep 1.2
 berth logs web
 echo
-berth exec web sh -c 'echo "pid 1: $(cat /proc/1/cmdline | tr "\0" " ")"; echo "memory limit: $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max) bytes"; echo "volume: $(cat /data/note)"; ip link | grep -c "^[0-9]" | sed "s/^/network interfaces: /"'
+berth exec web sh -c 'echo "pid 1: $(cat /proc/1/cmdline | tr "\0" " ")"; echo "memory limit: $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max) bytes"; echo "volume: $(cat /data/note)"; echo "network: $(ip -4 -o addr show eth0 | awk "{print \$4}"), $(ip route | head -n 1)"'
 echo
 berth stop -t 1 web
 berth ps -a
 berth rm web
 berth volume rm demo-data
+echo
+
+# A page served from a container, published on the host's loopback.
+mkdir -p "$WORK/www"
+echo "hello from a berth container" >"$WORK/www/index.html"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+berth run -d --name page -p "127.0.0.1:$PORT:80" -v "$WORK/www:/www:ro" local/busybox:demo httpd -f -p 80 -h /www
+berth port page
+for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.1; done
+echo "\$ curl http://127.0.0.1:$PORT/"
+curl -fsS "http://127.0.0.1:$PORT/"
+berth rm -f page
 echo
 echo "demo: ok"

@@ -29,11 +29,14 @@ public struct ContainerSettings: Codable, Sendable, Equatable {
     public var stopTimeout: Int
     /// The image's config digest and the manifest it came from.
     public var imageManifest: String
+    /// The bridge networks it joins, in interface order (`--network NAME`, `network connect`).
+    public var networks: [String]
 
     public init(options: RunOptions, restartPolicy: String = "no", autoRemove: Bool = false, logOptions: [String] = [],
                 volumes: [String: String] = [:], anonymousVolumes: [String] = [], path: String = "", args: [String] = [],
                 env: [String] = [], workingDir: String = "/", user: String = "", hostname: String = "",
-                stopSignal: String = "SIGTERM", stopTimeout: Int = 10, imageManifest: String = "") {
+                stopSignal: String = "SIGTERM", stopTimeout: Int = 10, imageManifest: String = "",
+                networks: [String] = []) {
         self.options = options
         self.restartPolicy = restartPolicy
         self.autoRemove = autoRemove
@@ -49,5 +52,6 @@ public struct ContainerSettings: Codable, Sendable, Equatable {
         self.stopSignal = stopSignal
         self.stopTimeout = stopTimeout
         self.imageManifest = imageManifest
+        self.networks = networks
     }
 }

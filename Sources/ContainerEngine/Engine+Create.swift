@@ -69,6 +69,7 @@ extension Engine {
         settings.stopSignal = options.stopSignal ?? image.config.config?.stopSignal ?? "SIGTERM"
         settings.stopTimeout = options.stopTimeout ?? 10
         settings.imageManifest = image.manifestDigest.string
+        settings.networks = try checkNetworkOptions(options)
         _ = try Signals.parse(settings.stopSignal)
 
         // `-v /host:/ctr` makes a missing host directory, as docker does; `--mount` refuses it.

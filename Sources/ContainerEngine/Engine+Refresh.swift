@@ -32,6 +32,7 @@ extension Engine {
                 }
             }
             try? runtime.delete(id: current.id, force: true)
+            try? tearDownNetwork(current.id)
             try? unmountRootfs(current.id)
             if [.running, .paused, .restarting].contains(current.state) {
                 current.state = .exited
@@ -54,7 +55,16 @@ extension Engine {
     /// Every container, refreshed; a store-level reconcile first (half-made records, stale names).
     public func allContainers() throws -> [ContainerRecord] {
         try containers.reconcile()
-        return try containers.list().map { try refresh($0) }
+        let records = try containers.list().map { try refresh($0) }
+        reconcileNetworks(records)
+        return records
+    }
+
+    /// `berth container cleanup ID`, the monitor's exit command: the container has stopped for
+    /// good, its network goes (the monitor unmounts the root file system itself).
+    public func cleanUpAfterExit(_ id: String) throws {
+        let record = try containers.load(id)
+        try tearDownNetwork(record.id)
     }
 
     /// The container `idOrName`, refreshed.

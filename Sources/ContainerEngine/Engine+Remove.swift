@@ -41,6 +41,7 @@ extension Engine {
         }
         let settings = try? settings(of: record)
         try? runtime(for: record.id).delete(id: record.id, force: true)
+        do { try tearDownNetwork(record.id) } catch where !force { throw error } catch {}
         try unmountRootfs(record.id)
         guard !Self.isMountPoint(rootfsPath(record.id)) else {
             throw BerthError(.system, "remove container \(record.name): its root file system is still mounted")

@@ -85,7 +85,10 @@ extension Engine {
         } catch let error as BerthError {
             let failure = Self.startFailure(error, id: record.id, name: record.name)
             _ = try? containers.update(record.id) { $0.error = failure.message }
-            if !isActive(record.id) { try? unmountRootfs(record.id) }
+            if !isActive(record.id) {
+                try? tearDownNetwork(record.id)
+                try? unmountRootfs(record.id)
+            }
             throw failure
         }
     }
@@ -107,14 +110,20 @@ extension Engine {
         resolved.user = try BerthError.wrap("container \(record.name)") {
             try UserResolver.resolve(userSpec, passwd: passwd, group: try? RootfsFile.readString(rootfs, "/etc/group"))
         }
+        let exposed = Array((image.config.config?.exposedPorts ?? [:]).keys)
+        let network = try setUpNetwork(record, settings, image: exposed)
+        resolved.networkNamespacePath = network.path
         // docker copies the host's /etc/hosts for --network host, and writes its own otherwise.
         let hosts = hostNetwork ? ((try? Files.readString("/etc/hosts")) ?? EtcFiles.hosts(hostname: hostname))
-            : EtcFiles.hosts(hostname: hostname)
+            : try hostsFile(record, hostname: hostname, state: network.state, options: settings.options)
         try Files.writeAtomically("\(dir)/hosts", Array(hosts.utf8), mode: 0o644)
         try Files.writeAtomically("\(dir)/hostname", Array(EtcFiles.hostname(hostname).utf8), mode: 0o644)
         let hostResolv = (try? Files.readString("/etc/resolv.conf")) ?? ""
-        let resolv = EtcFiles.resolvConf(hostResolvConf: hostResolv, hostNetwork: hostNetwork)
+        let options = settings.options
+        let resolv = EtcFiles.resolvConf(hostResolvConf: hostResolv, hostNetwork: hostNetwork, dns: options.dns,
+                                         search: options.dnsSearch, options: options.dnsOptions)
         try Files.writeAtomically("\(dir)/resolv.conf", Array(resolv.utf8), mode: 0o644)
+        if let state = network.state { try refreshHostsFiles(networks: Set(state.networks)) }
         resolved.hostsPath = "\(dir)/hosts"
         resolved.hostnamePath = "\(dir)/hostname"
         resolved.resolvConfPath = "\(dir)/resolv.conf"
@@ -159,7 +168,8 @@ extension Engine {
             runtimeRoot: runtimeRoot, runtimeLogPath: "\(dir)/runtime.log", bundle: dir, pidFile: "\(dir)/pid",
             tty: settings.options.tty, openStdin: settings.options.interactive, logPath: logPath(record.id),
             logMaxSize: logOptions.maxSize, logMaxFiles: logOptions.maxFiles, restartPolicy: settings.restartPolicy,
-            rootfsPath: rootfsPath(record.id), autoRemove: settings.autoRemove, anonymousVolumes: settings.anonymousVolumes)
+            rootfsPath: rootfsPath(record.id), autoRemove: settings.autoRemove, anonymousVolumes: settings.anonymousVolumes,
+            exitCommand: enginePath.map { [$0, "--root", root, "container", "cleanup", record.id] } ?? [])
     }
 
     /// docker's copy-up: an empty volume mounted over a directory of the image gets that

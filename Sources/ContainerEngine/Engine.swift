@@ -3,6 +3,7 @@ import EngineState
 import ImageStore
 import LinuxSyscalls
 import LiteJSON
+import Networking
 import RuntimeClient
 
 /// The container engine over one state root: the container and volume stores, the image store,
@@ -12,22 +13,30 @@ import RuntimeClient
 ///     <root>/containers/<id>/   the record, and the bundle: config.json, rootfs/ (mounted while
 ///                               in use), upper/, work/, hosts, hostname, resolv.conf,
 ///                               <id>-json.log, monitor.json, attach (the monitor's socket)
+///                               network.json (its namespace, addresses, published ports)
 ///     <root>/runtime/           the OCI runtime's --root
+///     <root>/networks/          network definitions, CNI results and IP leases
+///     <root>/netns/             containers' network namespaces (bind mounts)
 public final class Engine: @unchecked Sendable {
     public let root: String
     public let containers: ContainerStore
     public let volumes: VolumeStore
     public let images: ImageStore
+    /// Bridge networks (`ROOT/networks`).
+    public let networks: NetworkStore
     /// The OCI runtime executable (berth-runtime, runc or crun).
     public let runtimePath: String
     /// The berth-monitor executable.
     public let monitorPath: String
+    /// berth itself, which monitors run as their exit command (`berth container cleanup ID`).
+    public var enginePath: String?
 
     public init(root: String, runtimePath: String, monitorPath: String) throws {
         containers = try ContainerStore(root: root)
         self.root = containers.root
         volumes = try VolumeStore(root: self.root)
         images = try ImageStore(root: self.root)
+        networks = try NetworkStore(root: self.root)
         self.runtimePath = runtimePath
         self.monitorPath = monitorPath
     }
@@ -36,7 +45,9 @@ public final class Engine: @unchecked Sendable {
     /// `BERTH_MONITOR`, else berth-monitor next to berth, else in PATH).
     public static func located(root: String) throws -> Engine {
         let locator = RuntimeLocator.current()
-        return try Engine(root: root, runtimePath: try locator.locate(), monitorPath: try locateMonitor(locator))
+        let engine = try Engine(root: root, runtimePath: try locator.locate(), monitorPath: try locateMonitor(locator))
+        engine.enginePath = locator.executablePath
+        return engine
     }
 
     static func locateMonitor(_ locator: RuntimeLocator) throws -> String {

@@ -128,6 +128,10 @@ extension MonitorProcess {
     func finish() {
         attach.close()
         var problems: [String] = []
+        if !config.exitCommand.isEmpty {
+            let status = ExitCommand.run(config.exitCommand)
+            if status != 0 { problems.append("exit command \(config.exitCommand.first ?? ""): status \(status)") }
+        }
         do {
             try Mounts.unmount(config.rootfsPath, detach: true)
         } catch let error as BerthError where error.errno == EINVAL || error.errno == ENOENT {

@@ -39,12 +39,15 @@ public struct MonitorConfig: Codable, Sendable, Equatable {
     public var autoRemove: Bool
     /// Volume names removed with the container when `autoRemove`.
     public var anonymousVolumes: [String]
+    /// Run (argv, no shell) once the container has stopped for good, before the root file
+    /// system is unmounted: the engine's clean-up (its network), as conmon's --exit-command.
+    public var exitCommand: [String]
 
     /// Memberwise.
     public init(storeRoot: String, containerID: String, containerDirectory: String, runtimePath: String,
                 runtimeRoot: String, runtimeLogPath: String, bundle: String, pidFile: String, tty: Bool,
                 openStdin: Bool, logPath: String, logMaxSize: Int64?, logMaxFiles: Int, restartPolicy: String,
-                rootfsPath: String, autoRemove: Bool, anonymousVolumes: [String]) {
+                rootfsPath: String, autoRemove: Bool, anonymousVolumes: [String], exitCommand: [String] = []) {
         self.storeRoot = storeRoot
         self.containerID = containerID
         self.containerDirectory = containerDirectory
@@ -62,6 +65,7 @@ public struct MonitorConfig: Codable, Sendable, Equatable {
         self.rootfsPath = rootfsPath
         self.autoRemove = autoRemove
         self.anonymousVolumes = anonymousVolumes
+        self.exitCommand = exitCommand
     }
 }
 

@@ -16,7 +16,7 @@ public struct BerthCommand: AsyncParsableCommand {
                 KillCommand.self, RemoveCommand.self, PauseCommand.self, UnpauseCommand.self, WaitCommand.self,
                 AttachCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self, InspectCommand.self,
                 TopCommand.self, StatsCommand.self, RenameCommand.self, CopyCommand.self, ExportCommand.self,
-                CommitCommand.self,
+                CommitCommand.self, PortCommand.self,
             ]),
             CommandGroup(name: "Images", subcommands: [
                 PullCommand.self, PushCommand.self, ImagesCommand.self, RemoveImageCommand.self, TagCommand.self,
@@ -24,7 +24,7 @@ public struct BerthCommand: AsyncParsableCommand {
             ]),
             CommandGroup(name: "Registries", subcommands: [LoginCommand.self, LogoutCommand.self]),
             CommandGroup(name: "Management", subcommands: [
-                ContainerCommand.self, ImageCommand.self, VolumeCommand.self, SystemCommand.self,
+                ContainerCommand.self, ImageCommand.self, NetworkCommand.self, VolumeCommand.self, SystemCommand.self,
             ]),
             CommandGroup(name: "System", subcommands: [SystemInfo.self, SystemVersion.self]),
         ]

@@ -30,6 +30,29 @@ public enum EtcFiles {
     /// - Parameters:
     ///   - hostResolvConf: the host's /etc/resolv.conf content.
     ///   - hostNetwork: `--network host`.
+    /// /etc/resolv.conf with `--dns`, `--dns-search`, `--dns-option`: those replace the host's
+    /// nameserver, search and options lines (docker keeps the rest of the host's file).
+    public static func resolvConf(hostResolvConf: String, hostNetwork: Bool, dns: [String], search: [String],
+                                  options: [String]) -> String {
+        guard !dns.isEmpty || !search.isEmpty || !options.isEmpty else {
+            return resolvConf(hostResolvConf: hostResolvConf, hostNetwork: hostNetwork)
+        }
+        let base = resolvConf(hostResolvConf: hostResolvConf, hostNetwork: hostNetwork)
+        var lines: [String] = []
+        for line in base.split(separator: "\n", omittingEmptySubsequences: false) {
+            let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first
+            if word == "nameserver" && !dns.isEmpty { continue }
+            if (word == "search" || word == "domain") && !search.isEmpty { continue }
+            if word == "options" && !options.isEmpty { continue }
+            lines.append(String(line))
+        }
+        while lines.last == "" { lines.removeLast() }
+        lines += dns.map { "nameserver \($0)" }
+        if !search.isEmpty { lines.append("search " + search.joined(separator: " ")) }
+        if !options.isEmpty { lines.append("options " + options.joined(separator: " ")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     public static func resolvConf(hostResolvConf: String, hostNetwork: Bool) -> String {
         if hostNetwork { return hostResolvConf }
         var lines: [String] = []

@@ -24,6 +24,9 @@ public struct ResolvedInputs: Sendable, Equatable {
     public var callerEnvironment: [String: String] = [:]
     /// The host path of the init binary `--init` binds at `/sbin/init-berth`.
     public var initPath: String?
+    /// The network namespace to join (a bind-mounted netns, or another container's); nil gives
+    /// the container a new, empty one (or none with `--network host`).
+    public var networkNamespacePath: String?
     /// Raise RLIMIT_NOFILE to docker's 1048576; otherwise runc's default (1024) stays.
     public var raiseNofileLimit = false
 

@@ -42,8 +42,23 @@ public struct RunOptions: Codable, Sendable, Equatable {
     public var stopTimeout: Int?
     /// `--init`.
     public var initProcess = false
-    /// `--network`: "none" or "host".
-    public var network = "none"
+    /// `--network`: "bridge" (docker's default network), a network's name, "none", "host" or
+    /// "container:NAME".
+    public var network = "bridge"
+    /// `--network-alias`: more names peers on user-defined networks resolve to this container.
+    public var networkAliases: [String] = []
+    /// `--ip`: the address on the (user-defined) network.
+    public var ip: String?
+    /// `-p/--publish` specs (`127.0.0.1:8080:80/tcp`).
+    public var publish: [String] = []
+    /// `-P/--publish-all`: every port the image exposes, on a free host port.
+    public var publishAll = false
+    /// `--dns`, `--dns-search`, `--dns-option`: what /etc/resolv.conf says instead of the host's.
+    public var dns: [String] = []
+    public var dnsSearch: [String] = []
+    public var dnsOptions: [String] = []
+    /// `--add-host name:ip`.
+    public var addHosts: [String] = []
 
     public init() {}
 }

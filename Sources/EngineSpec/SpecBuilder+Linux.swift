@@ -2,13 +2,12 @@ import Diagnostics
 import OCIRuntimeSpec
 
 extension SpecBuilder {
-    /// pid, ipc, uts and mount, plus network unless `--network host`.
-    /// - Note: `--network` values other than "host" get a new, empty network namespace here;
-    ///   the CLI refuses the ones it does not know.
-    static func namespaces(_ options: RunOptions) -> [Namespace] {
-        var types: [NamespaceType] = [.pid, .ipc, .uts, .mount]
-        if options.network != "host" { types.append(.network) }
-        return types.map { Namespace(type: $0) }
+    /// pid, ipc, uts and mount, plus network unless `--network host`: the namespace the engine
+    /// prepared (its bridge networks, or another container's), else a new, empty one.
+    static func namespaces(_ options: RunOptions, networkPath: String?) -> [Namespace] {
+        var namespaces = [NamespaceType.pid, .ipc, .uts, .mount].map { Namespace(type: $0) }
+        if options.network != "host" { namespaces.append(Namespace(type: .network, path: networkPath)) }
+        return namespaces
     }
 
     /// docker's device rules: deny everything, then allow mknod of any device and the standard

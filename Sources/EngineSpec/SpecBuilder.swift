@@ -24,7 +24,7 @@ public enum SpecBuilder {
         }
         process.user.username = nil   // Windows-only in the runtime spec; UserResolver fills it for callers.
 
-        var linux = Linux(namespaces: namespaces(options))
+        var linux = Linux(namespaces: namespaces(options, networkPath: resolved.networkNamespacePath))
         linux.cgroupsPath = resolved.cgroupsPath
         linux.resources = try resources(options)
         if !options.privileged {

@@ -76,7 +76,7 @@ expect_refused() {
 	expect_refused --log-opt max-size=abc busybox || failed=1
 	expect_refused --log-opt bogus=1 busybox || failed=1
 	expect_refused --log-driver syslog busybox || failed=1
-	expect_refused --network bridge busybox || failed=1
+	expect_refused --network nosuch busybox || failed=1
 	expect_refused --stop-signal BOGUS busybox || failed=1
 	expect_refused --cap-add NOT_A_CAP busybox || failed=1
 	[ $failed = 0 ]

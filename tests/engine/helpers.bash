@@ -89,8 +89,10 @@ teardown_test() {
 	[ -z "$ids" ] || { echo "containers left after rm -f: $ids" >&2; failed=1; }
 	# --rm containers and monitors finishing on their own: give them a moment.
 	local i
+	# The network namespaces' directory ($ROOT/netns, a shared bind mount of itself, as
+	# iproute2's /run/netns) stays for the store's life: `system reset` below removes it.
 	for i in $(seq 1 30); do
-		left=$(mounts_under "$ROOT")
+		left=$(mounts_under "$ROOT" | grep -vx "$ROOT/netns" || true)
 		[ -z "$left" ] && break
 		sleep 0.1
 	done
@@ -100,6 +102,12 @@ teardown_test() {
 		failed=1
 		unmount_under "$ROOT"
 	fi
+	# Networks, their bridges, this store's iptables chains, the netns mount, the store.
+	timeout 60 "$BERTH" --root "$ROOT" system reset -f >/dev/null 2>&1 3>&- || {
+		echo "system reset of $ROOT failed" >&2
+		failed=1
+		unmount_under "$ROOT"
+	}
 	remove_cgroups
 	rm -rf "$TEST_TMP"
 	[ $failed = 0 ]

@@ -10,7 +10,7 @@ struct ContainerCommand: AsyncParsableCommand {
             KillCommand.self, RemoveCommand.self, PauseCommand.self, UnpauseCommand.self, WaitCommand.self,
             AttachCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self, ContainerInspectCommand.self,
             TopCommand.self, StatsCommand.self, RenameCommand.self, CopyCommand.self, ExportCommand.self,
-            CommitCommand.self, ContainerPruneCommand.self,
+            CommitCommand.self, ContainerPruneCommand.self, PortCommand.self, CleanupCommand.self,
         ]
     )
 }

@@ -38,7 +38,15 @@ struct ContainerFlags: ParsableArguments {
     @Option(name: .customLong("stop-signal"), help: "Signal to stop the container.") var stopSignal: String?
     @Option(name: .customLong("stop-timeout"), parsing: .unconditional, help: "Timeout (in seconds) to stop a container.") var stopTimeout: String?
     @Flag(name: .long, help: "Run an init inside the container that forwards signals and reaps processes.") var `init` = false
-    @Option(name: [.long, .customLong("net")], help: "Connect a container to a network (none or host).") var network = "none"
+    @Option(name: [.long, .customLong("net")], help: "Connect a container to a network (bridge, NAME, none, host, container:NAME).") var network = "bridge"
+    @Option(name: [.customLong("network-alias"), .customLong("net-alias")], help: "Add network-scoped alias for the container.") var networkAlias: [String] = []
+    @Option(name: .long, help: "IPv4 address (e.g., 172.30.100.104).") var ip: String?
+    @Option(name: [.short, .long], help: "Publish a container's port(s) to the host.") var publish: [String] = []
+    @Flag(name: [.customShort("P"), .customLong("publish-all")], help: "Publish all exposed ports to random ports.") var publishAll = false
+    @Option(name: .long, help: "Set custom DNS servers.") var dns: [String] = []
+    @Option(name: .customLong("dns-search"), help: "Set custom DNS search domains.") var dnsSearch: [String] = []
+    @Option(name: [.customLong("dns-option"), .customLong("dns-opt")], help: "Set DNS options.") var dnsOption: [String] = []
+    @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (host:ip).") var addHost: [String] = []
     @Option(name: .customLong("log-opt"), help: "Log driver options.") var logOpt: [String] = []
     @Option(name: .customLong("log-driver"), help: "Logging driver for the container (json-file).") var logDriver = "json-file"
     @Option(name: .long, help: "Pull image before running (\"always\", \"missing\", \"never\").") var pull = "missing"
@@ -46,9 +54,6 @@ struct ContainerFlags: ParsableArguments {
 
     /// The request for the engine; `image` and `command` come from the positional arguments.
     func request(image: String, command: [String]) throws -> CreateRequest {
-        guard ["none", "host"].contains(network) else {
-            throw EngineFailure("network \(network) not found (only none and host are supported)", exitCode: 125)
-        }
         guard logDriver == "json-file" else {
             throw EngineFailure("logging driver \(logDriver.debugDescription) is not supported (only json-file)", exitCode: 125)
         }
@@ -82,6 +87,14 @@ struct ContainerFlags: ParsableArguments {
         options.stopTimeout = try stopTimeout.map { try Self.integer($0, flag: "--stop-timeout", as: Int.self) }
         options.initProcess = `init`
         options.network = network
+        options.networkAliases = networkAlias
+        options.ip = ip
+        options.publish = publish
+        options.publishAll = publishAll
+        options.dns = dns
+        options.dnsSearch = dnsSearch
+        options.dnsOptions = dnsOption
+        options.addHosts = addHost
         return CreateRequest(image: image, options: options, name: name, restartPolicy: restart, autoRemove: rm,
                              logOptions: logOpt, callerEnvironment: callerEnvironment())
     }

@@ -2,6 +2,7 @@ import ContainerEngine
 import EngineSpec
 import EngineState
 import LiteJSON
+import Networking
 
 /// docker's `container inspect` document of one container.
 enum ContainerInspect {
@@ -80,7 +81,7 @@ enum ContainerInspect {
             ("StopSignal", .string(settings.stopSignal)),
             ("StopTimeout", options.stopTimeout.map { .number(String($0)) } ?? .null),
         ])
-        let networkName = options.network
+        let networkSettings = Self.networkSettings(engine.networkState(record.id), mode: options.network)
         return .object([
             ("Id", .string(record.id)),
             ("Created", .string(record.created)),
@@ -108,15 +109,45 @@ enum ContainerInspect {
             ])),
             ("Mounts", .array(try mounts(settings, engine: engine))),
             ("Config", config),
-            ("NetworkSettings", .object([
-                ("Bridge", .string("")), ("SandboxID", .string("")), ("Ports", .object([])),
-                ("SandboxKey", .string("")), ("Gateway", .string("")), ("IPAddress", .string("")),
-                ("IPPrefixLen", .number("0")), ("MacAddress", .string("")),
-                ("Networks", .object([(networkName, .object([
-                    ("NetworkID", .string("")), ("EndpointID", .string("")), ("Gateway", .string("")),
-                    ("IPAddress", .string("")), ("IPPrefixLen", .number("0")), ("MacAddress", .string("")),
-                ]))])),
-            ])),
+            ("NetworkSettings", networkSettings),
+        ])
+    }
+
+    /// docker's NetworkSettings: the top-level address fields are the default network's (as
+    /// docker fills them), Ports the published ones, Networks one entry per network.
+    static func networkSettings(_ state: ContainerNetwork?, mode: String) -> JSONValue {
+        let attachments = state?.attachments ?? []
+        let primary = attachments.first { $0.network == NetworkDefinition.defaultName }
+        var ports: [(String, JSONValue)] = []
+        for mapping in state?.ports ?? [] {
+            let key = "\(mapping.containerPort)/\(mapping.proto)"
+            let binding: JSONValue = .object([("HostIp", .string(mapping.hostIP.isEmpty ? "0.0.0.0" : mapping.hostIP)),
+                                              ("HostPort", .string(String(mapping.hostPort)))])
+            if let index = ports.firstIndex(where: { $0.0 == key }), case .array(let list) = ports[index].1 {
+                ports[index].1 = .array(list + [binding])
+            } else {
+                ports.append((key, .array([binding])))
+            }
+        }
+        var networks: [(String, JSONValue)] = attachments.map { attachment in
+            (attachment.network, .object([
+                ("Aliases", .array(attachment.aliases.dropFirst(2).map { .string($0) })),
+                ("NetworkID", .string(attachment.networkID)), ("EndpointID", .string("")),
+                ("Gateway", .string(attachment.gateway)), ("IPAddress", .string(attachment.ip)),
+                ("IPPrefixLen", .number(String(attachment.prefixLength))), ("MacAddress", .string(attachment.mac)),
+                ("DNSNames", .array(attachment.aliases.map { .string($0) })),
+            ]))
+        }
+        if networks.isEmpty, !mode.hasPrefix("container:") {
+            networks = [(mode, .object([("NetworkID", .string("")), ("Gateway", .string("")), ("IPAddress", .string("")),
+                                        ("IPPrefixLen", .number("0")), ("MacAddress", .string(""))]))]
+        }
+        return .object([
+            ("Bridge", .string("")), ("SandboxID", .string("")),
+            ("SandboxKey", .string(state?.netnsPath ?? "")), ("Ports", .object(ports)),
+            ("Gateway", .string(primary?.gateway ?? "")), ("IPAddress", .string(primary?.ip ?? "")),
+            ("IPPrefixLen", .number(String(primary?.prefixLength ?? 0))), ("MacAddress", .string(primary?.mac ?? "")),
+            ("Networks", .object(networks)),
         ])
     }
 

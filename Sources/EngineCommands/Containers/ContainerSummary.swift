@@ -6,6 +6,14 @@ import LiteJSON
 struct ContainerSummary {
     let record: ContainerRecord
     let settings: ContainerSettings?
+    /// Its network while it has one.
+    var network: ContainerNetwork?
+
+    /// docker's PORTS: "0.0.0.0:8080->80/tcp, 127.0.0.1:5353->53/udp".
+    var ports: String {
+        (network?.ports ?? []).map { "\($0.hostIP.isEmpty ? "0.0.0.0" : $0.hostIP):\($0.hostPort)->\($0.containerPort)/\($0.proto)" }
+            .joined(separator: ", ")
+    }
 
     /// "sh -c 'echo hi'", docker's command column (untruncated).
     var command: String {
@@ -59,8 +67,8 @@ struct ContainerSummary {
             ("LocalVolumes", .string(String(settings?.volumes.count ?? 0))),
             ("Mounts", .string(mounts)),
             ("Names", .string(record.name)),
-            ("Networks", .string(settings?.options.network ?? "none")),
-            ("Ports", .string("")),
+            ("Networks", .string(settings.map { $0.networks.isEmpty ? $0.options.network : $0.networks.joined(separator: ",") } ?? "")),
+            ("Ports", .string(ports)),
             ("RunningFor", .string(HumanUnits.since(record.created))),
             ("Size", .string("N/A")),
             ("State", .string(record.state.rawValue)),

@@ -27,7 +27,9 @@ struct PsCommand: ParsableCommand {
         records = records.filter { filters.matches($0) }.reversed()
         if latest { records = Array(records.prefix(1)) }
         if let last, last >= 0 { records = Array(records.prefix(last)) }
-        let rows = records.map { ContainerSummary(record: $0, settings: try? engine.settings(of: $0)) }
+        let rows = records.map {
+            ContainerSummary(record: $0, settings: try? engine.settings(of: $0), network: engine.networkState($0.id))
+        }
         if quiet {
             rows.forEach { emit($0.id(truncated: !noTrunc)) }
             return
@@ -37,7 +39,7 @@ struct PsCommand: ParsableCommand {
             var table = Table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"])
             for row in rows {
                 table.add([row.id(truncated: !noTrunc), row.record.image, row.quotedCommand(truncated: !noTrunc),
-                           HumanUnits.since(row.record.created), row.status, "", row.record.name])
+                           HumanUnits.since(row.record.created), row.status, row.ports, row.record.name])
             }
             FileOutput.standardOutput.write(table.render())
         case "json"?:

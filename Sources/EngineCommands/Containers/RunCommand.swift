@@ -49,15 +49,18 @@ struct RunCommand: AsyncParsableCommand {
         let proxy = flags.tty ? nil : SignalProxy(engine: engine, container: record.id)
         let outcome = try client.relay(stdin: flags.interactive, tty: flags.tty)
         withExtendedLifetime(proxy) {}
+        // Without a restart policy the monitor ends once it has cleaned up (network, mounts,
+        // --rm): wait for it, so that what `run` leaves is final when it returns.
+        let monitorEnds = flags.rm || flags.restart == "no"
         switch outcome {
         case .exited(let code):
-            started.release(wait: flags.rm)
+            started.release(wait: monitorEnds)
             if code != 0 { throw ExitCode(code) }
         case .detached:
             started.release()
         case .disconnected:
             let code = (try? engine.wait(record.id)) ?? 125
-            started.release(wait: flags.rm)
+            started.release(wait: monitorEnds)
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -99,5 +99,22 @@ struct SystemDiskUsage: ParsableCommand {
 /// `berth system …`.
 struct SystemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "system", abstract: "Manage Berth.",
-                                                    subcommands: [SystemDiskUsage.self, SystemInfo.self, SystemVersion.self])
+                                                    subcommands: [SystemDiskUsage.self, SystemInfo.self, SystemReset.self, SystemVersion.self])
+}
+
+/// `berth system reset [-f]`: podman's reset — every container, network, volume and image, and
+/// the state directory.
+struct SystemReset: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reset", abstract: "Reset Berth's storage back to its initial state.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Do not prompt for confirmation.") var force = false
+
+    func run() throws {
+        if !force {
+            FileOutput.standardOutput.write("WARNING! This will remove all containers, networks, volumes and images of \(global.rootPath).\nAre you sure you want to continue? [y/N] ")
+            guard let answer = readLine(), answer.lowercased().hasPrefix("y") else { return }
+        }
+        try global.engine().reset()
+    }
 }
