@@ -100,7 +100,14 @@ extension Engine {
                 throw BerthError(.invalidState, "cannot join network of a non running container: \(other)")
             }
             return ("/proc/\(target.pid)/ns/net", nil)
-        case .none, .networks:
+        case .none:
+            // A namespace with only lo, up: no plugin, no state; the monitor removes it.
+            try tearDownNetwork(record.id)
+            try Files.makeDirectory(netnsDirectory, mode: 0o700)
+            let path = "\(netnsDirectory)/\(record.id)"
+            try NetworkNamespace.create(path: path, loopbackUp: true)
+            return (path, nil)
+        case .networks:
             break
         }
         try tearDownNetwork(record.id)   // what a killed start may have left
@@ -121,9 +128,6 @@ extension Engine {
         try saveNetworkState(state, for: record.id)
         do {
             try NetworkNamespace.create(path: state.netnsPath)
-            if state.networks.isEmpty {
-                try cni.bringUpLoopback(containerID: record.id, netnsPath: state.netnsPath)
-            }
             for (index, network) in try definitions(state.networks).enumerated() {
                 var attachment = try cni.add(network: network, containerID: record.id, netnsPath: state.netnsPath,
                                              interface: "eth\(index)", staticIP: index == 0 ? options.ip : nil,
@@ -149,6 +153,7 @@ extension Engine {
         defer { lock.unlock() }
         guard let state = networkState(id) else {
             if unlink(networkStatePath(id)) != 0 && errno != ENOENT { throw BerthError.system("unlink", path: networkStatePath(id)) }
+            try NetworkNamespace.remove(path: "\(netnsDirectory)/\(id)")   // --network none's, if any
             return
         }
         var problems: [String] = []
@@ -171,7 +176,10 @@ extension Engine {
     /// Undoes the networks of containers that no monitor keeps and no `start` is setting up:
     /// what a command killed half-way through `run` left (namespace, veth, lease, rules).
     func reconcileNetworks(_ records: [ContainerRecord]) {
-        for record in records where !monitorIsAlive(record) && Files.exists(networkStatePath(record.id)) {
+        // Leases and cached results of containers whose record is gone altogether.
+        _ = try? LeaseSweeper.sweep(stateDirectory: "\(root)/networks/cni", liveContainerIDs: Set(records.map(\.id)))
+        for record in records where !monitorIsAlive(record)
+            && (Files.exists(networkStatePath(record.id)) || Files.exists("\(netnsDirectory)/\(record.id)")) {
             guard ![.running, .paused, .restarting].contains(record.state),
                   let lock = try? FileLock.tryExclusive("\(directory(record.id))/start.lock") else { continue }
             defer { lock.unlock() }

@@ -169,7 +169,8 @@ extension Engine {
             tty: settings.options.tty, openStdin: settings.options.interactive, logPath: logPath(record.id),
             logMaxSize: logOptions.maxSize, logMaxFiles: logOptions.maxFiles, restartPolicy: settings.restartPolicy,
             rootfsPath: rootfsPath(record.id), autoRemove: settings.autoRemove, anonymousVolumes: settings.anonymousVolumes,
-            exitCommand: enginePath.map { [$0, "--root", root, "container", "cleanup", record.id] } ?? [])
+            exitCommand: settings.networks.isEmpty ? [] : enginePath.map { [$0, "--root", root, "container", "cleanup", record.id] } ?? [],
+            networkNamespace: NetworkMode(settings.options.network) == .none ? "\(netnsDirectory)/\(record.id)" : nil)
     }
 
     /// docker's copy-up: an empty volume mounted over a directory of the image gets that

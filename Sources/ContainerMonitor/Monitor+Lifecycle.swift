@@ -132,6 +132,16 @@ extension MonitorProcess {
             let status = ExitCommand.run(config.exitCommand)
             if status != 0 { problems.append("exit command \(config.exitCommand.first ?? ""): status \(status)") }
         }
+        if let namespace = config.networkNamespace {
+            do {
+                try Mounts.unmount(namespace, detach: true)
+            } catch let error as BerthError where error.errno == EINVAL || error.errno == ENOENT {
+                // not mounted (any more)
+            } catch {
+                problems.append("unmount network namespace: \(error)")
+            }
+            if unlink(namespace) != 0 && errno != ENOENT { problems.append("remove network namespace \(namespace)") }
+        }
         do {
             try Mounts.unmount(config.rootfsPath, detach: true)
         } catch let error as BerthError where error.errno == EINVAL || error.errno == ENOENT {

@@ -42,12 +42,16 @@ public struct MonitorConfig: Codable, Sendable, Equatable {
     /// Run (argv, no shell) once the container has stopped for good, before the root file
     /// system is unmounted: the engine's clean-up (its network), as conmon's --exit-command.
     public var exitCommand: [String]
+    /// A network namespace the monitor removes (unmount + unlink) when the container stops for
+    /// good (`--network none`: the engine's namespace with only lo, no exit command needed).
+    public var networkNamespace: String?
 
     /// Memberwise.
     public init(storeRoot: String, containerID: String, containerDirectory: String, runtimePath: String,
                 runtimeRoot: String, runtimeLogPath: String, bundle: String, pidFile: String, tty: Bool,
                 openStdin: Bool, logPath: String, logMaxSize: Int64?, logMaxFiles: Int, restartPolicy: String,
-                rootfsPath: String, autoRemove: Bool, anonymousVolumes: [String], exitCommand: [String] = []) {
+                rootfsPath: String, autoRemove: Bool, anonymousVolumes: [String], exitCommand: [String] = [],
+                networkNamespace: String? = nil) {
         self.storeRoot = storeRoot
         self.containerID = containerID
         self.containerDirectory = containerDirectory
@@ -66,6 +70,7 @@ public struct MonitorConfig: Codable, Sendable, Equatable {
         self.autoRemove = autoRemove
         self.anonymousVolumes = anonymousVolumes
         self.exitCommand = exitCommand
+        self.networkNamespace = networkNamespace
     }
 }
 

@@ -23,7 +23,9 @@ public enum NetworkNamespace {
     /// - Parameter method: `.thread` is the faster one (see the report in NetworkingTests).
     /// - Throws: `.system` naming the failed step (nothing is left behind), `.alreadyExists` when a
     ///   namespace is mounted at `path`.
-    public static func create(path: String, method: Method = .thread) throws {
+    /// - Parameter loopbackUp: bring `lo` up inside (`.thread` only): a namespace that joins no
+    ///   network (`--network none`) then needs no loopback plugin.
+    public static func create(path: String, method: Method = .thread, loopbackUp: Bool = false) throws {
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         try makeSharedMount(directory.isEmpty ? "/" : directory)
         if Files.exists(path) {
@@ -35,7 +37,7 @@ public enum NetworkNamespace {
         fd.close()
         do {
             switch method {
-            case .thread: try createOnThread(path: path)
+            case .thread: try createOnThread(path: path, loopbackUp: loopbackUp)
             case .unshareProgram:
                 _ = try BerthError.wrap("create network namespace \(path)") {
                     try HelperProgram.check(["/usr/bin/unshare", "--net=\(path)", "true"])
@@ -76,12 +78,20 @@ public enum NetworkNamespace {
     /// The work of `.thread`, on a fresh pthread so the caller's own namespace never changes.
     final class ThreadJob {
         let path: String
+        let loopbackUp: Bool
         var failure: BerthError?
-        init(path: String) { self.path = path }
+        init(path: String, loopbackUp: Bool) {
+            self.path = path
+            self.loopbackUp = loopbackUp
+        }
 
         func run() {
             guard bt_unshare(BT_CLONE_NEWNET) == 0 else {
                 failure = BerthError.system("unshare network namespace", path: path)
+                return
+            }
+            if loopbackUp, let error = NetworkNamespace.bringUpLoopbackHere() {
+                failure = error
                 return
             }
             if bt_mount("/proc/thread-self/ns/net", path, "none", BT_MS_BIND, nil) != 0 {
@@ -90,8 +100,23 @@ public enum NetworkNamespace {
         }
     }
 
-    static func createOnThread(path: String) throws {
-        let job = ThreadJob(path: path)
+    /// `ip link set lo up` in the calling thread's network namespace (SIOCSIFFLAGS).
+    static func bringUpLoopbackHere() -> BerthError? {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return BerthError.system("socket", path: "lo") }
+        defer { close(fd) }
+        var request = ifreq()
+        withUnsafeMutableBytes(of: &request.ifr_ifrn) { raw in
+            raw.copyBytes(from: Array("lo".utf8) + [0])
+        }
+        guard ioctl(fd, UInt(SIOCGIFFLAGS), &request) == 0 else { return BerthError.system("get flags", path: "lo") }
+        request.ifr_ifru.ifru_flags |= Int16(IFF_UP | IFF_RUNNING)
+        guard ioctl(fd, UInt(SIOCSIFFLAGS), &request) == 0 else { return BerthError.system("bring up", path: "lo") }
+        return nil
+    }
+
+    static func createOnThread(path: String, loopbackUp: Bool = false) throws {
+        let job = ThreadJob(path: path, loopbackUp: loopbackUp)
         let context = Unmanaged.passRetained(job).toOpaque()
         var thread = pthread_t()
         let code = pthread_create(&thread, nil, { context in

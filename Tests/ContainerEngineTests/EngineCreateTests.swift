@@ -31,11 +31,13 @@ final class EngineCreateTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
+        try? engine?.reset()   // a network made by a test goes with its bridge and iptables chains
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     func request(_ configure: (inout RunOptions) -> Void = { _ in }) -> CreateRequest {
         var options = RunOptions()
+        options.network = "none"   // no bridge or iptables chains for these tests
         configure(&options)
         return CreateRequest(image: "test/image:1", options: options, callerEnvironment: ["FROM_CALLER": "yes"])
     }
