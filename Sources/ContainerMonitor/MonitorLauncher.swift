@@ -43,7 +43,7 @@ public enum MonitorLauncher {
         for target: Int32 in 0...2 {
             posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
         }
-        closeFrom(Monitor.syncDescriptor + 1, in: &actions)
+        SpawnActions.closeFrom(Monitor.syncDescriptor + 1, in: &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -62,22 +62,6 @@ public enum MonitorLauncher {
         let code = posix_spawn(&pid, path, &actions, &attributes, cArguments, environ)
         guard code == 0 else { throw BerthError.system("spawn", path: path, errno: code) }
         return pid
-    }
-
-    /// Closes every descriptor from `first` up in the child: glibc's
-    /// `posix_spawn_file_actions_addclosefrom_np`, looked up at run time (hidden behind
-    /// _GNU_SOURCE); without it, each open descriptor not marked close-on-exec.
-    static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
-            if addCloseFrom(&actions, first) == 0 { return }
-        }
-        for name in (try? Files.list("/proc/self/fd")) ?? [] {
-            guard let fd = Int32(name), fd >= first else { continue }
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { posix_spawn_file_actions_addclose(&actions, fd) }
-        }
     }
 }
 

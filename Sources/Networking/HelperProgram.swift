@@ -45,7 +45,7 @@ enum HelperProgram {
         for (target, fd) in [stdin, stdout, stderr].enumerated() {
             posix_spawn_file_actions_adddup2(&actions, fd.rawValue, Int32(target))  // dup2 clears FD_CLOEXEC
         }
-        closeFrom(3, in: &actions)
+        SpawnActions.closeFrom(3, in: &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -93,22 +93,6 @@ enum HelperProgram {
     static func readBack(_ fd: FileDescriptor) throws -> [UInt8] {
         lseek(fd.rawValue, 0, SEEK_SET)
         return try fd.readAll(limit: 16 << 20)
-    }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+) is hidden from Swift behind
-    /// _GNU_SOURCE, so it is looked up at run time; without it, every inherited descriptor not
-    /// marked close-on-exec is closed one by one.
-    static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
-            if addCloseFrom(&actions, first) == 0 { return }
-        }
-        for name in (try? Files.list("/proc/self/fd")) ?? [] {
-            guard let fd = Int32(name), fd >= first else { continue }
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { posix_spawn_file_actions_addclose(&actions, fd) }
-        }
     }
 }
 

@@ -53,7 +53,7 @@ enum RuntimeProcess {
         for (target, fd) in sources.enumerated() {
             posix_spawn_file_actions_adddup2(&actions, fd, Int32(target))  // dup2 clears FD_CLOEXEC
         }
-        closeFrom(firstFree, in: &actions)
+        SpawnActions.closeFrom(firstFree, in: &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -78,22 +78,6 @@ enum RuntimeProcess {
         collect(pid: pid, stdout: stdoutPipe?.read, into: &stdout, stderr: stderrPipe?.read, into: &stderr)
         let status = Processes.exitCode(fromWaitStatus: try Processes.wait(pid))
         return RuntimeResult(status: status, stdout: stdout, stderr: stderr)
-    }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+) is hidden from Swift behind
-    /// _GNU_SOURCE, so it is looked up at run time. Without it (a static binary), every inherited
-    /// descriptor not marked close-on-exec is closed one by one.
-    static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
-            if addCloseFrom(&actions, first) == 0 { return }
-        }
-        for name in (try? Files.list("/proc/self/fd")) ?? [] {
-            guard let fd = Int32(name), fd >= first else { continue }
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { posix_spawn_file_actions_addclose(&actions, fd) }
-        }
     }
 
     static func makePipe() throws -> (read: FileDescriptor, write: FileDescriptor) {
