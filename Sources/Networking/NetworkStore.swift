@@ -175,10 +175,6 @@ public struct NetworkStore: Sendable {
 
     // MARK: - Remove
 
-    /// Deletes a network's record (the engine first checks no container uses it and removes its bridge).
-    /// - Returns: the removed network.
-    /// - Throws: `.notFound`, `.invalidArgument` for the default network.
-    @discardableResult
     /// Removes the default network's definition: for a reset of the whole state root.
     public func removeDefault() throws {
         try withLock {
@@ -188,6 +184,10 @@ public struct NetworkStore: Sendable {
         }
     }
 
+    /// Deletes a network's record (the engine first checks no container uses it and removes its bridge).
+    /// - Returns: the removed network.
+    /// - Throws: `.notFound`, `.invalidArgument` for the default network.
+    @discardableResult
     public func remove(_ nameOrIdOrPrefix: String) throws -> NetworkDefinition {
         try withLock {
             let definition = try inspect(nameOrIdOrPrefix)
