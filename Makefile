@@ -14,7 +14,7 @@ PROBE := tests/probe/probe
 DEB_PACKAGES := runc crun busybox-static bats jq hyperfine gcc libc6-dev make iproute2 \
 	python3 uidmap time util-linux bsdextrautils libseccomp-dev \
 	libarchive-dev libssl-dev zstd docker-registry skopeo umoci podman apache2-utils \
-	openssl python3-cryptography curl tini libcurl4-openssl-dev
+	openssl python3-cryptography curl tini libcurl4-openssl-dev containernetworking-plugins iptables netavark
 
 .PHONY: all deps build probe unit e2e e2e-images e2e-engine e2e-runc clients test demo bench bench-pull bench-engine clean
 

@@ -227,7 +227,7 @@ extension Engine {
             let hostname = settings.options.hostname ?? String(record.id.prefix(12))
             let content = try hostsFile(record, hostname: hostname, state: state, options: settings.options)
             let path = "\(directory(record.id))/hosts"
-            guard let file = try? FileDescriptor.open(path, O_WRONLY | O_TRUNC) else { continue }
+            guard let file = try? FileDescriptor.open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW) else { continue }
             try file.writeAll(content)
         }
     }
