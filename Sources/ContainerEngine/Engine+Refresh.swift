@@ -60,6 +60,14 @@ extension Engine {
         return records
     }
 
+    /// After a start that failed once the monitor was up (runtime `start`): the monitor has
+    /// reset the record and gone; the network and the root file system mount go too.
+    public func cleanUpFailedStart(_ id: String) {
+        guard !isActive(id) else { return }
+        try? tearDownNetwork(id)
+        try? unmountRootfs(id)
+    }
+
     /// `berth container cleanup ID`, the monitor's exit command: the container has stopped for
     /// good, its network goes (the monitor unmounts the root file system itself).
     public func cleanUpAfterExit(_ id: String) throws {

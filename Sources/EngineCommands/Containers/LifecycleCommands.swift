@@ -40,8 +40,14 @@ struct StartCommand: ParsableCommand {
         guard attach || interactive else {
             try forEachContainer(containers) { name in
                 let started = try engine.start(name)
-                defer { started.release() }
-                try started.go()
+                do {
+                    try started.go()
+                    started.release()
+                } catch {
+                    started.release(wait: true)
+                    engine.cleanUpFailedStart(started.record.id)
+                    throw error
+                }
             }
             return
         }
@@ -51,6 +57,7 @@ struct StartCommand: ParsableCommand {
         if settings.options.tty, let size = TerminalSize.current() { try? client.sendResize(rows: size.rows, cols: size.cols) }
         do { try started.go() } catch let error as BerthError {
             started.release(wait: true)
+            engine.cleanUpFailedStart(started.record.id)
             throw EngineFailure(error.message, exitCode: Engine.startFailureStatus(error.message))
         }
         let proxy = settings.options.tty ? nil : SignalProxy(engine: engine, container: started.record.id)

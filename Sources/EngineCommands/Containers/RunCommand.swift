@@ -71,6 +71,7 @@ struct RunCommand: AsyncParsableCommand {
             try started.go()
         } catch let error as BerthError {
             started.release(wait: true)
+            engine.cleanUpFailedStart(started.record.id)
             if flags.rm { _ = try? engine.remove(started.record.id, force: true, volumes: true) }
             throw EngineFailure(error.message, exitCode: Engine.startFailureStatus(error.message))
         }
