@@ -95,6 +95,11 @@ final class AttachServer {
                 var entry = pollfd(fd: client.socket.rawValue, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&entry, 1, Int32(left))
             }
+            // Read what the client sent meanwhile (a resize, input): an AF_UNIX socket closed
+            // with unread data resets the peer, which would lose the exit message.
+            while client.socket.rawValue >= 0,
+                  let packet = try? LocalSocket.receive(client.socket, capacity: AttachMessage.maxPacket, dontWait: true),
+                  !packet.isEmpty {}
             client.socket.close()
         }
         clients.removeAll()

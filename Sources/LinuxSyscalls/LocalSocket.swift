@@ -83,7 +83,8 @@ public enum LocalSocket {
         }
     }
 
-    /// recv(2) of one packet of at most `capacity` bytes; `[]` is end of file.
+    /// recv(2) of one packet of at most `capacity` bytes; `[]` is end of file, and so is a
+    /// reset (ECONNRESET: the peer closed with data of ours unread — it is gone all the same).
     /// - Returns: nil when a non-blocking socket has nothing (EAGAIN).
     public static func receive(_ socket: FileDescriptor, capacity: Int, dontWait: Bool = false) throws -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: capacity)
@@ -94,6 +95,7 @@ public enum LocalSocket {
             let code = errno
             if code == EINTR { continue }
             if code == EAGAIN || code == EWOULDBLOCK { return nil }
+            if code == ECONNRESET { return [] }
             throw BerthError.system("recv", errno: code)
         }
     }

@@ -94,6 +94,7 @@ load helpers
 	berth stop -t 0 mnt >/dev/null
 	wait_for 5 eval '[ -z "$(mounts_under "$ROOT/containers/$id")" ]'
 	berth rm mnt >/dev/null
-	[ -z "$(mounts_under "$ROOT")" ]
+	# only the network namespaces' directory stays mounted (for the store's life)
+	[ -z "$(mounts_under "$ROOT" | grep -vx "$ROOT/netns")" ]
 	[ ! -e "$ROOT/containers/$id" ]
 }

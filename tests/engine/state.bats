@@ -71,7 +71,7 @@ load helpers
 	jq -e --arg id "$(cid in)" '.[0] | .Id == $id and .Name == "/in" and .State.Status == "running"
 		and .State.Running == true and .State.Pid > 0 and .Path == "sleep" and .Args == ["60"]
 		and (.Config.Env | index("X=1") != null) and .Config.WorkingDir == "/tmp" and .Config.User == "1000"
-		and .Config.Image == "busybox" and (.Image | startswith("sha256:")) and .HostConfig.NetworkMode == "none"
+		and .Config.Image == "busybox" and (.Image | startswith("sha256:")) and .HostConfig.NetworkMode == "bridge"
 		and (.Created | test("^[0-9]{4}-")) and (.State.StartedAt | test("^[0-9]{4}-"))' <<<"$output"
 	expect_eq "-f" "$(berth inspect -f '{{.State.Status}}' in)" running
 	expect_eq "container inspect -f" "$(berth container inspect -f '{{.State.Running}}' in)" true
