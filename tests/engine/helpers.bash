@@ -164,17 +164,8 @@ wait_for() {
 }
 is_state() { [ "$(state_of "$1" 2>/dev/null)" = "$2" ]; }
 
-# A failed command (run --separate-stderr) printed one lower-case line "Error: ..." on stderr.
-assert_error_line() {
-	[ "$status" -ne 0 ] || { echo "expected a failure, got status 0; stdout: $output" >&2; return 1; }
-	[ "${#stderr_lines[@]}" -eq 1 ] || { echo "expected one line on stderr, got: $stderr" >&2; return 1; }
-	local message
-	case "$stderr" in
-	"Error: "*) message=${stderr#Error: } ;;
-	*) echo "error does not start with 'Error: ': $stderr" >&2; return 1 ;;
-	esac
-	[[ $message != [A-Z]* ]] || { echo "error is not lower-case: $stderr" >&2; return 1; }
-}
+# assert_error_line: tests/lib/assertions.bash
+source "$ENGINE_TESTS_DIR/../lib/assertions.bash"
 
 # expect_eq WHAT GOT WANT
 expect_eq() {

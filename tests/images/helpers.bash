@@ -313,18 +313,8 @@ log_since() { sleep 0.3; tail -n +"$(($1 + 1))" "${2:-$REG_LOG}"; }
 requests() { sed -nE 's/.*"([A-Z]+) ([^ ]+) HTTP\/[0-9.]+".*/\1 \2/p'; }
 
 # ------------------------------------------------------------------ assertions
-# A failed command (run --separate-stderr) printed one short, lower-case error line on
-# stderr, starting "Error: " as docker's and podman's CLIs print errors.
-assert_error_line() {
-	[ "$status" -ne 0 ] || { echo "expected a failure, got status 0; stdout: $output" >&2; return 1; }
-	[ "${#stderr_lines[@]}" -eq 1 ] || { echo "expected one line on stderr, got: $stderr" >&2; return 1; }
-	local message
-	case "$stderr" in
-	"Error: "*) message=${stderr#Error: } ;;
-	*) echo "error does not start with 'Error: ': $stderr" >&2; return 1 ;;
-	esac
-	[[ $message != [A-Z]* ]] || { echo "error is not lower-case: $stderr" >&2; return 1; }
-}
+# assert_error_line: tests/lib/assertions.bash
+source "$IMAGES_TESTS_DIR/../lib/assertions.bash"
 
 # assert_no_match ERE < TEXT: no line of TEXT matches (bats ignores a failing `! cmd`).
 assert_no_match() {
