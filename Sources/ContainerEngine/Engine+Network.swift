@@ -24,22 +24,42 @@ extension Engine {
         try Files.writeAtomically(networkStatePath(id), try LiteJSONEncoder().encode(state), mode: 0o600)
     }
 
-    /// The network definitions `names` stand for ("bridge" is made on first use).
+    /// The network definitions `names` stand for ("bridge" is made on first use). A network
+    /// whose bridge is gone (the host rebooted) gets it back, with this root's rules.
     func definitions(_ names: [String]) throws -> [NetworkDefinition] {
         try names.map { name in
             if name == NetworkDefinition.defaultName { return try ensureDefaultNetwork() }
-            return try networks.inspect(name)
+            let network = try networks.inspect(name)
+            if !Files.exists("/sys/class/net/\(network.bridge)") {
+                try withNetworkLock {
+                    try BridgeDevice.create(network)
+                    try applyNetworkRules()
+                }
+            }
+            return network
         }
     }
 
     /// docker's `bridge` network, made (with its bridge and iptables rules) the first time it is needed.
     @discardableResult
     public func ensureDefaultNetwork() throws -> NetworkDefinition {
-        if let existing = try? networks.inspect(NetworkDefinition.defaultName) { return existing }
-        let network = try networks.ensureDefault()
-        try BridgeDevice.create(network)
-        try applyNetworkRules()
-        return network
+        if let existing = try? networks.inspect(NetworkDefinition.defaultName),
+           Files.exists("/sys/class/net/\(existing.bridge)") { return existing }
+        return try withNetworkLock {
+            let network = try networks.ensureDefault()
+            try BridgeDevice.create(network)
+            try applyNetworkRules()
+            return network
+        }
+    }
+
+    /// Runs `body` holding this root's lock for bridges and iptables rules: twenty `run`s
+    /// racing to make the default network make one bridge.
+    func withNetworkLock<T>(_ body: () throws -> T) throws -> T {
+        try Files.makeDirectories("\(root)/networks", mode: 0o700)
+        let lock = try FileLock.exclusive("\(root)/networks/rules.lock")
+        defer { lock.unlock() }
+        return try body()
     }
 
     /// This root's iptables chains: BERTH-FWD-<tag> and BERTH-NAT-<tag>, the tag a hash of the
@@ -302,8 +322,10 @@ extension Engine {
         } else {
             _ = try networks.remove(network.id)
         }
-        try cni.removeNetwork(network)
-        try applyNetworkRules()
+        try withNetworkLock {
+            try cni.removeNetwork(network)
+            try applyNetworkRules()
+        }
         return network
     }
 
@@ -313,8 +335,10 @@ extension Engine {
         if name != NetworkDefinition.defaultName { try ensureDefaultNetwork() }
         let network = try networks.create(name: name, subnet: subnet, gateway: gateway, internal: `internal`, labels: labels)
         do {
-            try BridgeDevice.create(network)
-            try applyNetworkRules()
+            try withNetworkLock {
+                try BridgeDevice.create(network)
+                try applyNetworkRules()
+            }
         } catch {
             _ = try? networks.remove(network.id)
             try? cni.removeNetwork(network)
