@@ -46,6 +46,17 @@ ip_of() { berth inspect -f "{{.NetworkSettings.Networks.$2.IPAddress}}" "$1"; }
 	[[ "$(berth ps --format '{{.Ports}}')" == *"127.0.0.1:$port->80/tcp"* ]]
 }
 
+@test "-P publishes every port the image exposes on a free host port" {
+	berth create --name base busybox true >/dev/null
+	berth commit -c 'EXPOSE 80/tcp' -c 'EXPOSE 53/udp' base exposed:1 >/dev/null
+	berth run -d --name pub -P exposed:1 sleep 60 >/dev/null
+	run berth port pub
+	expect_status 0
+	[ "${#lines[@]}" -eq 2 ]
+	[[ $output == *"53/udp -> 0.0.0.0:"* ]] && [[ $output == *"80/tcp -> 0.0.0.0:"* ]]
+	[ "$(berth port pub 80 | cut -d: -f2)" -gt 0 ]
+}
+
 @test "a page served by busybox httpd through -p is fetched from the host with curl" {
 	mkdir -p "$WORK/www" && echo "hello from berth" >"$WORK/www/index.html"
 	local port
