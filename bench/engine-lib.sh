@@ -20,6 +20,7 @@
 # "hybrid" layout (see bench/run.sh); PODMAN_RUNTIME=/path overrides.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$REPO/tests/lib/firewall.bash"
 BERTH=${BERTH:-$REPO/.build/release/berth}
 PODMAN=${PODMAN:-podman}
 PODMAN_RUNTIME=${PODMAN_RUNTIME:-/usr/sbin/runc}
@@ -109,6 +110,9 @@ engine_cleanup() {
 	fi
 	# berth's networks (bridges, iptables chains), namespaces and store
 	[ ! -d "$T/b" ] || "${B[@]}" system reset -f >/dev/null 2>&1
+	# the plugins' shared chains, when this bench made them
+	remove_shared_chains NETAVARK "${NETAVARK_CHAINS_BEFORE:-yes}"
+	remove_shared_chains CNI-HOSTPORT "${PORTMAP_CHAINS_BEFORE:-yes}"
 	umount_under "$T"
 	rm_cgroup "$BERTH_CG"
 	rm_cgroup "$PODMAN_CG"
@@ -119,6 +123,8 @@ engine_cleanup() {
 }
 
 engine_setup() {
+	NETAVARK_CHAINS_BEFORE=$(shared_chains_present NETAVARK)
+	PORTMAP_CHAINS_BEFORE=$(shared_chains_present CNI-HOSTPORT)
 	mkdir -p "$T"/{b,p,pr,ptmp,pvol,pnet,conmon-tmp} "$OUT"
 	local nofile nproc pidmax
 	nofile=$(ulimit -Hn)

@@ -5,6 +5,17 @@
 # the containers' own namespaces are talked to. Each test has its own --root (its networks,
 # bridges, iptables chains and leases go with `system reset` in teardown).
 load helpers
+source "$BATS_TEST_DIRNAME/../lib/firewall.bash"
+
+# portmap's shared chains are made by the first published port: gone again if this file made them.
+setup_file() {
+	copy_binaries
+	export PORTMAP_CHAINS_BEFORE=$(shared_chains_present CNI-HOSTPORT)
+}
+teardown_file() {
+	remove_shared_chains CNI-HOSTPORT "$PORTMAP_CHAINS_BEFORE"
+	[ -z "${BERTH_COPY_DIR:-}" ] || rm -rf "$BERTH_COPY_DIR"
+}
 
 # Host-side ends of the veths on the bridge of network $1.
 ports_on_bridge() {
