@@ -137,7 +137,7 @@ struct InitLauncher {
         var bootstrap = bootstrap
         bootstrap.state.pid = initPid
         let console: FileDescriptor? = switch self.console {
-        case .path(let path): try BerthError.wrap("connect console socket \(path)") { try UnixSocket.connect(path) }
+        case .path(let path): try BerthError.wrap("connect console socket \(path)") { try LocalSocket.connect(path: path, type: LocalSocket.stream) }
         case .connected(let fd): fd
         case nil: nil
         }

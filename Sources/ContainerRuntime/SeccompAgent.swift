@@ -26,7 +26,7 @@ enum SeccompAgent {
         let message = ContainerProcessState(ociVersion: Spec.version, fds: ["seccompFd"], pid: pid,
                                             metadata: spec.linux?.seccomp?.listenerMetadata, state: state)
         let bytes = try LiteJSONEncoder(sortedKeys: false).encode(message)
-        let socket = try UnixSocket.connect(path)
+        let socket = try LocalSocket.connect(path: path, type: LocalSocket.stream)
         try syscall("send to seccomp agent", path: path) { bt_send_fd(socket.rawValue, bytes, bytes.count, listener.rawValue) }
     }
 }

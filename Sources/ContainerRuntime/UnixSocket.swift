@@ -6,31 +6,9 @@ import LinuxSyscalls
 import Glibc
 #endif
 
-enum UnixSocket {
-    /// A connected AF_UNIX stream socket (for `--console-socket`).
-    static func connect(_ path: String) throws -> FileDescriptor {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard bytes.count < capacity else {
-            throw BerthError.invalid("socket path \(path) is longer than \(capacity - 1) bytes")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let fd = FileDescriptor(try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) })
-        try syscall("connect", path: path) {
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.connect(fd.rawValue, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
-        }
-        return fd
-    }
-}
+/// The runtime's AF_UNIX helpers beyond `LocalSocket` (which connects `--console-socket` and
+/// the seccomp agent's socket).
+enum UnixSocket {}
 
 extension UnixSocket {
     /// A connected pair of AF_UNIX stream sockets.
